@@ -1,0 +1,322 @@
+//! The one error type of the API. Every wire error code is a variant; `code()` and `status()`
+//! are the two exhaustive matches that the front-ends (REST, OAuth, GraphQL) render from.
+
+use serde_json::{json, Map, Value};
+
+/// An error as the commercetools API reports it. The HTTP layer renders it as
+/// `{statusCode, message, errors:[{code, message, ...extra}]}`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The request body is not valid JSON or does not have the expected shape.
+    #[error("{message}")]
+    InvalidJsonInput { message: String, detailed: String },
+    /// A value breaks a constraint (bad key format, bad query parameter, bad predicate).
+    #[error("{0}")]
+    InvalidInput(String),
+    /// The resource's state forbids the operation.
+    #[error("{0}")]
+    InvalidOperation(String),
+    /// A field has a value that is not allowed.
+    #[error("{message}")]
+    InvalidField {
+        field: String,
+        invalid_value: Value,
+        allowed_values: Option<Vec<Value>>,
+        message: String,
+    },
+    /// A required field is missing.
+    #[error("A value is required for field {field}.")]
+    RequiredField { field: String },
+    /// A value that must be unique already exists.
+    #[error("A duplicate value '{duplicate_value}' exists for field '{field}'.")]
+    DuplicateField {
+        field: String,
+        duplicate_value: Value,
+    },
+    /// A draft or action references a resource that does not exist (or is not visible here).
+    #[error("The referenced object of type '{type_id}' {} was not found. It either doesn't exist, or it can't be accessed from this endpoint (e.g., if the endpoint is a store-scoped one).", ref_text(.id, .key))]
+    ReferencedResourceNotFound {
+        type_id: String,
+        id: Option<String>,
+        key: Option<String>,
+    },
+    /// The resource is still referenced by others and cannot be deleted.
+    #[error("{message}")]
+    ReferenceExists {
+        referenced_by: Option<String>,
+        message: String,
+    },
+    /// The resource addressed by the URL does not exist (or not in the addressed store).
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// The version in the request is not the current version of the resource.
+    #[error("{message}")]
+    ConcurrentModification {
+        current_version: Option<i64>,
+        message: String,
+    },
+    /// Wrong email or password at sign-in.
+    #[error("Account with the given credentials not found.")]
+    InvalidCredentials,
+    /// Wrong current password on change-password.
+    #[error("The given current password does not match.")]
+    InvalidCurrentPassword,
+    /// The password-reset token has expired.
+    #[error("The password token has expired.")]
+    ExpiredCustomerPasswordToken,
+    /// The email-verification token has expired.
+    #[error("The email token has expired.")]
+    ExpiredCustomerEmailToken,
+    /// Store languages that the project does not have.
+    #[error("The project is not configured for languages: {}.", .languages.join(", "))]
+    ProjectNotConfiguredForLanguages { languages: Vec<String> },
+    /// A project language that stores still use cannot be removed.
+    #[error("{0}")]
+    LanguageUsedInStores(String),
+    /// A limit on the number of resources is reached.
+    #[error("{message}")]
+    MaxResourceLimitExceeded {
+        message: String,
+        exceeded_resource: String,
+    },
+    /// Missing, unknown or expired bearer token.
+    #[error("{0}")]
+    InvalidToken(String),
+    /// The token lacks the scope the endpoint needs.
+    #[error("{0}")]
+    InsufficientScope(String),
+    /// Too many requests (sign-in throttling).
+    #[error("{message}")]
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
+    /// The HTTP method is not supported on this resource.
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    /// The request body is larger than the server accepts.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Server-side failure. The message never carries internal details.
+    #[error("{0}")]
+    General(String),
+    /// The server cannot serve the request right now (database unreachable).
+    #[error("{0}")]
+    ServiceUnavailable(String),
+}
+
+fn ref_text(id: &Option<String>, key: &Option<String>) -> String {
+    match (id, key) {
+        (Some(id), _) => format!("with identifier '{id}'"),
+        (None, Some(key)) => format!("with key '{key}'"),
+        (None, None) => String::new(),
+    }
+}
+
+impl ApiError {
+    /// The wire error code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidJsonInput { .. } => "InvalidJsonInput",
+            ApiError::InvalidInput(_) => "InvalidInput",
+            ApiError::InvalidOperation(_) => "InvalidOperation",
+            ApiError::InvalidField { .. } => "InvalidField",
+            ApiError::RequiredField { .. } => "RequiredField",
+            ApiError::DuplicateField { .. } => "DuplicateField",
+            ApiError::ReferencedResourceNotFound { .. } => "ReferencedResourceNotFound",
+            ApiError::ReferenceExists { .. } => "ReferenceExists",
+            ApiError::ResourceNotFound(_) => "ResourceNotFound",
+            ApiError::ConcurrentModification { .. } => "ConcurrentModification",
+            ApiError::InvalidCredentials => "InvalidCredentials",
+            ApiError::InvalidCurrentPassword => "InvalidCurrentPassword",
+            ApiError::ExpiredCustomerPasswordToken => "ExpiredCustomerPasswordToken",
+            ApiError::ExpiredCustomerEmailToken => "ExpiredCustomerEmailToken",
+            ApiError::ProjectNotConfiguredForLanguages { .. } => "ProjectNotConfiguredForLanguages",
+            ApiError::MaxResourceLimitExceeded { .. } => "MaxResourceLimitExceeded",
+            ApiError::LanguageUsedInStores(_) => "LanguageUsedInStores",
+            ApiError::InvalidToken(_) => "invalid_token",
+            ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::TooManyRequests { .. } => "TooManyRequests",
+            ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
+            ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
+            ApiError::General(_) => "General",
+            ApiError::ServiceUnavailable(_) => "ServiceUnavailable",
+        }
+    }
+
+    /// The HTTP status code.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::InvalidJsonInput { .. }
+            | ApiError::InvalidInput(_)
+            | ApiError::InvalidOperation(_)
+            | ApiError::InvalidField { .. }
+            | ApiError::RequiredField { .. }
+            | ApiError::DuplicateField { .. }
+            | ApiError::ReferencedResourceNotFound { .. }
+            | ApiError::ReferenceExists { .. }
+            | ApiError::InvalidCredentials
+            | ApiError::InvalidCurrentPassword
+            | ApiError::ExpiredCustomerPasswordToken
+            | ApiError::ExpiredCustomerEmailToken
+            | ApiError::ProjectNotConfiguredForLanguages { .. }
+            | ApiError::MaxResourceLimitExceeded { .. }
+            | ApiError::LanguageUsedInStores(_) => 400,
+            ApiError::InvalidToken(_) => 401,
+            ApiError::InsufficientScope(_) => 403,
+            ApiError::ResourceNotFound(_) => 404,
+            ApiError::MethodNotAllowed(_) => 405,
+            ApiError::ConcurrentModification { .. } => 409,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::TooManyRequests { .. } => 429,
+            ApiError::General(_) => 500,
+            ApiError::ServiceUnavailable(_) => 503,
+        }
+    }
+
+    /// Whether the error belongs to the OAuth family (rendered with an `error` field too).
+    pub fn is_auth_error(&self) -> bool {
+        matches!(
+            self,
+            ApiError::InvalidToken(_) | ApiError::InsufficientScope(_)
+        )
+    }
+
+    /// The error object of the `errors` array: `code`, `message` and the code's extra fields.
+    pub fn to_error_object(&self) -> Value {
+        let mut obj = Map::new();
+        obj.insert("code".into(), json!(self.code()));
+        obj.insert("message".into(), json!(self.to_string()));
+        match self {
+            ApiError::InvalidJsonInput { detailed, .. } => {
+                obj.insert("detailedErrorMessage".into(), json!(detailed));
+            }
+            ApiError::InvalidField {
+                field,
+                invalid_value,
+                allowed_values,
+                ..
+            } => {
+                obj.insert("field".into(), json!(field));
+                obj.insert("invalidValue".into(), invalid_value.clone());
+                if let Some(allowed) = allowed_values {
+                    obj.insert("allowedValues".into(), json!(allowed));
+                }
+            }
+            ApiError::RequiredField { field } => {
+                obj.insert("field".into(), json!(field));
+            }
+            ApiError::DuplicateField {
+                field,
+                duplicate_value,
+            } => {
+                obj.insert("field".into(), json!(field));
+                obj.insert("duplicateValue".into(), duplicate_value.clone());
+            }
+            ApiError::ReferencedResourceNotFound { type_id, id, key } => {
+                obj.insert("typeId".into(), json!(type_id));
+                if let Some(id) = id {
+                    obj.insert("id".into(), json!(id));
+                }
+                if let Some(key) = key {
+                    obj.insert("key".into(), json!(key));
+                }
+            }
+            ApiError::ReferenceExists {
+                referenced_by: Some(by),
+                ..
+            } => {
+                obj.insert("referencedBy".into(), json!(by));
+            }
+            ApiError::ConcurrentModification {
+                current_version: Some(v),
+                ..
+            } => {
+                obj.insert("currentVersion".into(), json!(v));
+            }
+            ApiError::ProjectNotConfiguredForLanguages { languages } => {
+                obj.insert("languages".into(), json!(languages));
+            }
+            ApiError::MaxResourceLimitExceeded {
+                exceeded_resource, ..
+            } => {
+                obj.insert("exceededResource".into(), json!(exceeded_resource));
+            }
+            _ => {}
+        }
+        Value::Object(obj)
+    }
+
+    /// The whole error body of the HTTP API.
+    pub fn to_body(&self) -> Value {
+        let mut body = json!({
+            "statusCode": self.status(),
+            "message": self.to_string(),
+            "errors": [self.to_error_object()],
+        });
+        if self.is_auth_error() {
+            if let Some(map) = body.as_object_mut() {
+                map.insert("error".into(), json!(self.code()));
+                map.insert("error_description".into(), json!(self.to_string()));
+            }
+        }
+        body
+    }
+
+    // ----- constructors with the API's message templates -----
+
+    /// `ResourceNotFound` for a resource addressed by id.
+    pub fn not_found_id(id: &str) -> Self {
+        ApiError::ResourceNotFound(format!("The Resource with ID '{id}' was not found."))
+    }
+
+    /// `ResourceNotFound` for a resource addressed by key.
+    pub fn not_found_key(key: &str) -> Self {
+        ApiError::ResourceNotFound(format!("The Resource with key '{key}' was not found."))
+    }
+
+    /// `ConcurrentModification` with the API's message.
+    pub fn version_conflict(id: &str, expected: i64, current: i64) -> Self {
+        ApiError::ConcurrentModification {
+            current_version: Some(current),
+            message: format!(
+                "Object {id} has a different version than expected. Expected: {expected} - Actual: {current}."
+            ),
+        }
+    }
+
+    /// `DuplicateField` for a string value.
+    pub fn duplicate(field: &str, value: &str) -> Self {
+        ApiError::DuplicateField {
+            field: field.to_string(),
+            duplicate_value: json!(value),
+        }
+    }
+
+    /// `InvalidJsonInput` with the detail of what was wrong.
+    pub fn invalid_json(detail: impl Into<String>) -> Self {
+        let detailed = detail.into();
+        ApiError::InvalidJsonInput {
+            message: "Request body does not contain valid JSON.".into(),
+            detailed,
+        }
+    }
+
+    /// `InvalidField` for a string value.
+    pub fn invalid_field(field: &str, value: Value, message: impl Into<String>) -> Self {
+        ApiError::InvalidField {
+            field: field.to_string(),
+            invalid_value: value,
+            allowed_values: None,
+            message: message.into(),
+        }
+    }
+
+    /// The 500 every storage failure becomes (details are logged, never sent).
+    pub fn general() -> Self {
+        ApiError::General("Sorry, we are unable to process your request right now.".into())
+    }
+}
+
+/// Result alias for domain operations.
+pub type ApiResult<T> = Result<T, ApiError>;

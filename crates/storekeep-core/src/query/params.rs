@@ -1,0 +1,118 @@
+//! The query parameters of every query endpoint: `where` (repeatable, AND-combined), `sort`
+//! (repeatable), `limit`, `offset`, `withTotal`, `expand` and `var.<name>` input variables.
+
+use super::fields::Schema;
+use super::validate::{validate_predicate, validate_sort, Vars};
+use super::{Query, ValidFilter};
+use crate::error::ApiError;
+
+/// Largest `limit` the API accepts.
+pub const MAX_LIMIT: u32 = 500;
+/// Largest `offset` the API accepts.
+pub const MAX_OFFSET: u32 = 10_000;
+/// Default page size.
+pub const DEFAULT_LIMIT: u32 = 20;
+
+/// Raw query parameters, grouped, before validation against a resource's fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QueryParams {
+    pub wheres: Vec<String>,
+    pub sorts: Vec<String>,
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+    pub with_total: Option<String>,
+    pub expand: Vec<String>,
+    pub vars: Vars,
+}
+
+impl QueryParams {
+    /// Group decoded `(name, value)` pairs. Unknown names are ignored, as the API does.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: AsRef<str>,
+        V: Into<String>,
+    {
+        let mut p = QueryParams::default();
+        for (k, v) in pairs {
+            let k = k.as_ref();
+            let v = v.into();
+            match k {
+                "where" => p.wheres.push(v),
+                "sort" => p.sorts.push(v),
+                "limit" => p.limit = Some(v),
+                "offset" => p.offset = Some(v),
+                "withTotal" => p.with_total = Some(v),
+                "expand" => p.expand.push(v),
+                _ => {
+                    if let Some(name) = k.strip_prefix("var.") {
+                        p.vars.entry(name.to_string()).or_default().push(v);
+                    }
+                }
+            }
+        }
+        p
+    }
+
+    /// Only the filter (for HEAD existence checks and visibility-restricted lookups).
+    pub fn filter(&self, schema: Schema) -> Result<Option<ValidFilter>, ApiError> {
+        let mut filter: Option<ValidFilter> = None;
+        for w in &self.wheres {
+            let f = validate_predicate(w, schema, &self.vars)?;
+            filter = ValidFilter::and_opt(filter, Some(f));
+        }
+        Ok(filter)
+    }
+}
+
+fn parse_u32(name: &str, raw: &Option<String>, default: u32, max: u32) -> Result<u32, ApiError> {
+    let Some(raw) = raw else {
+        return Ok(default);
+    };
+    let v: i64 = raw.trim().parse().map_err(|_| {
+        ApiError::InvalidInput(format!(
+            "Malformed parameter: {name}: '{raw}' is not a valid integer."
+        ))
+    })?;
+    if v < 0 || v > i64::from(max) {
+        return Err(ApiError::InvalidInput(format!(
+            "Malformed parameter: {name}: must be between 0 and {max}, got {v}."
+        )));
+    }
+    Ok(v as u32)
+}
+
+/// Validate all query parameters against a schema into a [`Query`].
+pub fn parse_query_params(p: &QueryParams, schema: Schema) -> Result<Query, ApiError> {
+    let limit = parse_u32("limit", &p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
+    let offset = parse_u32("offset", &p.offset, 0, MAX_OFFSET)?;
+    let with_total = match p.with_total.as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(ApiError::InvalidInput(format!(
+                "Malformed parameter: withTotal: '{other}' is not a boolean."
+            )))
+        }
+    };
+    for name in p.vars.keys() {
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(ApiError::InvalidInput(format!(
+                "Malformed parameter: var.{name}: variable names may contain only letters and digits."
+            )));
+        }
+    }
+    let filter = p.filter(schema)?;
+    let sort = p
+        .sorts
+        .iter()
+        .map(|s| validate_sort(s, schema))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Query {
+        filter,
+        sort,
+        limit,
+        offset,
+        with_total,
+    })
+}

@@ -1,0 +1,168 @@
+//! The storage port: what the domain needs from a database, and nothing about SQL.
+//!
+//! Resources are stored as documents in an envelope (id, key, version, timestamps, body = the
+//! resource's wire JSON). Writes carry optional uniqueness *claims* (e.g. an email in a scope)
+//! that the backend enforces in the same transaction as the document write.
+
+use async_trait::async_trait;
+
+use crate::query::Query;
+
+/// The document collections. The storage layer maps each to a table; it does not know what
+/// the documents mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Collection {
+    Projects,
+    Stores,
+    Customers,
+    ApiClients,
+    Carts,
+}
+
+impl Collection {
+    /// Every collection, for migrations checks and tests.
+    pub const ALL: [Collection; 5] = [
+        Collection::Projects,
+        Collection::Stores,
+        Collection::Customers,
+        Collection::ApiClients,
+        Collection::Carts,
+    ];
+
+    /// The table name.
+    pub fn table(self) -> &'static str {
+        match self {
+            Collection::Projects => "projects",
+            Collection::Stores => "stores",
+            Collection::Customers => "customers",
+            Collection::ApiClients => "api_clients",
+            Collection::Carts => "carts",
+        }
+    }
+}
+
+/// A stored document: the envelope plus the wire JSON body (as text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub id: String,
+    pub key: Option<String>,
+    pub version: i64,
+    pub created_at: String,
+    pub last_modified_at: String,
+    pub body: String,
+}
+
+/// How a single document is addressed.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    Id(&'a str),
+    Key(&'a str),
+}
+
+/// A uniqueness claim held by a document, written in the same transaction as the document.
+/// Two documents of one project can never hold the same `(scope, value)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub scope: String,
+    pub value: String,
+}
+
+/// A claim check that must find no claim held by *another* document whose scope starts
+/// with `scope_prefix` and whose value equals `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exclusion {
+    pub scope_prefix: String,
+    pub value: String,
+}
+
+/// The uniqueness part of a write: claims to hold (replacing the document's earlier claims)
+/// and exclusions to check. `lock` names a value that serialises writers that touch it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Uniqueness {
+    pub claims: Vec<Claim>,
+    pub exclusions: Vec<Exclusion>,
+    pub locks: Vec<String>,
+}
+
+/// One page of query results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub docs: Vec<Doc>,
+    pub total: Option<u64>,
+}
+
+/// Storage failures. Only the first four mean something to the domain; `Backend` becomes a
+/// 500 `General` error and its text is logged, never sent.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum StorageError {
+    #[error("document not found")]
+    NotFound,
+    #[error("version conflict, current version {current_version}")]
+    VersionConflict { current_version: i64 },
+    #[error("duplicate key")]
+    DuplicateKey,
+    #[error("duplicate claim {scope}:{value}")]
+    DuplicateClaim { scope: String, value: String },
+    #[error("storage backend error: {0}")]
+    Backend(String),
+}
+
+/// The port every storage backend implements.
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// Is the database reachable?
+    async fn ping(&self) -> Result<(), StorageError>;
+
+    /// Insert a new document. A key already used in the collection and project →
+    /// `DuplicateKey`; a claim already held or an exclusion hit → `DuplicateClaim`.
+    async fn insert(
+        &self,
+        coll: Collection,
+        project: &str,
+        doc: &Doc,
+        uniq: &Uniqueness,
+    ) -> Result<(), StorageError>;
+
+    /// Fetch one document.
+    async fn get(
+        &self,
+        coll: Collection,
+        project: &str,
+        by: Lookup<'_>,
+    ) -> Result<Option<Doc>, StorageError>;
+
+    /// Replace a document if its stored version is `expected_version`; the new envelope is
+    /// `doc` (whose version is the new one). `uniq = Some` replaces the document's claims.
+    /// Missing → `NotFound`; other version → `VersionConflict`.
+    async fn update(
+        &self,
+        coll: Collection,
+        project: &str,
+        expected_version: i64,
+        doc: &Doc,
+        uniq: Option<&Uniqueness>,
+    ) -> Result<(), StorageError>;
+
+    /// Delete a document if its stored version is `expected_version`, with its claims.
+    async fn delete(
+        &self,
+        coll: Collection,
+        project: &str,
+        id: &str,
+        expected_version: i64,
+    ) -> Result<(), StorageError>;
+
+    /// Run a validated query.
+    async fn query(&self, coll: Collection, project: &str, q: &Query)
+        -> Result<Page, StorageError>;
+
+    /// Count documents matching the query's filter (limit/offset/sort are ignored), stopping
+    /// at `cap`.
+    async fn count(
+        &self,
+        coll: Collection,
+        project: &str,
+        q: &Query,
+        cap: u64,
+    ) -> Result<u64, StorageError>;
+}
