@@ -1,1 +1,96 @@
-//! placeholder
+//! storekeep's HTTP front-end: the commercetools REST routes, error rendering and request
+//! logging. Handlers are thin: extract, authorize, call a core service, render. This crate
+//! does not know which database runs; it only holds the core [`Services`].
+
+mod context;
+pub mod error;
+pub mod extract;
+mod routes;
+
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use storekeep_core::{ApiError, Services};
+
+pub use context::Ctx;
+use error::HttpError;
+
+/// Largest request body accepted (bytes).
+pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+
+/// Shared state of all handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub(crate) known_projects: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+}
+
+impl AppState {
+    /// State over the domain services.
+    pub fn new(services: Services) -> Self {
+        AppState {
+            services,
+            known_projects: Arc::default(),
+        }
+    }
+}
+
+static CORRELATION: HeaderName = HeaderName::from_static("x-correlation-id");
+
+/// One span per request with method, matched route and correlation id; the correlation id
+/// is echoed (or generated). Bodies, tokens and secrets are never logged.
+async fn trace_request(req: Request, next: Next) -> Response {
+    let correlation = req
+        .headers()
+        .get(&CORRELATION)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 256)
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("storekeep/{}", uuid::Uuid::new_v4()));
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_else(|| "(unmatched)".into());
+    let method = req.method().clone();
+    let span = tracing::info_span!("request", %method, %route, correlation_id = %correlation);
+    let start = std::time::Instant::now();
+    let mut resp = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    span.in_scope(|| {
+        tracing::debug!(
+            status = resp.status().as_u16(),
+            elapsed_us = start.elapsed().as_micros() as u64,
+            "done"
+        );
+    });
+    if let Ok(v) = HeaderValue::from_str(&correlation) {
+        resp.headers_mut().insert(CORRELATION.clone(), v);
+    }
+    resp
+}
+
+async fn not_found() -> HttpError {
+    HttpError(ApiError::ResourceNotFound(
+        "The requested resource was not found.".into(),
+    ))
+}
+
+async fn method_not_allowed() -> HttpError {
+    HttpError(ApiError::MethodNotAllowed(
+        "The method is not allowed on this resource.".into(),
+    ))
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    routes::api()
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(trace_request))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}

@@ -1,0 +1,179 @@
+//! Extractors that turn every kind of bad input into a typed API error: JSON bodies
+//! (`AppJson`), query strings (`QueryPairs`), path targets (`{id}` or `key={key}`).
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use storekeep_core::query::QueryParams;
+use storekeep_core::storage::Lookup;
+use storekeep_core::ApiError;
+
+use crate::error::HttpError;
+
+/// A JSON body; malformed or ill-shaped JSON is `InvalidJsonInput` with the path of the
+/// offending field in `detailedErrorMessage`.
+pub struct AppJson<T>(pub T);
+
+/// Turn a serde error at a path into the API's wording.
+fn describe(path: &str, e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    let at = if path.is_empty() || path == "." {
+        String::new()
+    } else {
+        format!("{path}: ")
+    };
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        let full = if at.is_empty() {
+            field.to_string()
+        } else {
+            format!("{path}.{field}")
+        };
+        return format!("{full}: Missing required value");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or_default();
+        // serde_path_to_error's path already ends with the unknown field.
+        let full = if path.ends_with(field) {
+            path.to_string()
+        } else {
+            format!("{at}{field}")
+        };
+        return format!("{full}: Unknown field.");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let v = rest.split('`').next().unwrap_or_default();
+        return format!("{at}Unknown value '{v}'.");
+    }
+    format!("{at}{msg}")
+}
+
+/// Parse a JSON body into `T`.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(ApiError::invalid_json(describe(&path, e.inner())))
+        }
+    }
+}
+
+impl<S, T> FromRequest<S> for AppJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
+            BytesRejection::FailedToBufferBody(inner)
+                if inner.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                HttpError(ApiError::PayloadTooLarge(
+                    "The request body is larger than the server accepts.".into(),
+                ))
+            }
+            other => HttpError(ApiError::invalid_json(other.body_text())),
+        })?;
+        parse_json(&bytes).map(AppJson).map_err(HttpError)
+    }
+}
+
+/// The decoded query string as grouped [`QueryParams`].
+pub struct QueryPairs(pub QueryParams, pub Vec<(String, String)>);
+
+impl QueryPairs {
+    /// The last value of a parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.1
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The required `version` parameter of deletes.
+    pub fn version(&self) -> Result<i64, ApiError> {
+        let raw = self.get("version").ok_or_else(|| {
+            ApiError::InvalidInput("Missing required query parameter 'version'.".into())
+        })?;
+        raw.parse().map_err(|_| {
+            ApiError::InvalidInput(format!(
+                "Malformed parameter: version: '{raw}' is not a valid integer."
+            ))
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Ok(QueryPairs(
+            QueryParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.clone()))),
+            pairs,
+        ))
+    }
+}
+
+/// The path parameters, by name.
+pub struct PathParams(pub Vec<(String, String)>);
+
+impl PathParams {
+    /// A parameter's value ("" if absent).
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    /// The `{target}` segment as id or `key=…`.
+    pub fn target(&self) -> Lookup<'_> {
+        let t = self.get("target");
+        match t.strip_prefix("key=") {
+            Some(k) => Lookup::Key(k),
+            None => Lookup::Id(t),
+        }
+    }
+
+    /// The store key of an `/in-store/key={storeKey}/…` path.
+    pub fn store_key(&self) -> Result<&str, ApiError> {
+        let s = self.get("store");
+        s.strip_prefix("key=").ok_or_else(|| {
+            ApiError::ResourceNotFound(format!(
+                "The store segment '{s}' must be written as key={{storeKey}}."
+            ))
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParams {
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| {
+                HttpError(ApiError::InvalidInput(
+                    "The request path is not valid UTF-8.".into(),
+                ))
+            })?;
+        Ok(PathParams(
+            raw.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        ))
+    }
+}

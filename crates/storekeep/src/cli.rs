@@ -1,0 +1,125 @@
+//! Command-line interface (clap derive; every option also reads a `STOREKEEP_*` variable).
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use storekeep_core::projects::ProjectDraft;
+use storekeep_core::Services;
+use storekeep_sql::Backend;
+
+/// A self-hostable server for the commercetools API: stores, customers, OAuth.
+#[derive(Parser, Debug)]
+#[command(name = "storekeep", version, about)]
+pub struct Cli {
+    /// Log filter (tracing EnvFilter syntax), e.g. `info` or `storekeep=debug`.
+    #[arg(long, env = "STOREKEEP_LOG", default_value = "info", global = true)]
+    pub log: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Database options shared by every sub-command.
+#[derive(Args, Debug, Clone)]
+pub struct DbArgs {
+    /// Database URL: `sqlite:PATH` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "STOREKEEP_DATABASE_URL",
+        default_value = "sqlite:storekeep.db"
+    )]
+    pub database_url: String,
+    /// Most PostgreSQL connections in the pool.
+    #[arg(long, env = "STOREKEEP_PG_MAX_CONNECTIONS", default_value_t = 16)]
+    pub pg_max_connections: u32,
+}
+
+/// Sub-commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(crate::serve::ServeArgs),
+    /// Manage projects.
+    Project {
+        #[command(subcommand)]
+        cmd: ProjectCmd,
+    },
+}
+
+/// `storekeep project …`.
+#[derive(Subcommand, Debug)]
+pub enum ProjectCmd {
+    /// Create a project (no-op if it exists).
+    Create {
+        /// The project key.
+        key: String,
+        /// Display name (defaults to the key).
+        #[arg(long)]
+        name: Option<String>,
+        /// Languages, comma-separated (e.g. en,de-DE).
+        #[arg(long, value_delimiter = ',', default_value = "en")]
+        languages: Vec<String>,
+        /// Currencies, comma-separated (e.g. EUR,USD).
+        #[arg(long, value_delimiter = ',', default_value = "EUR")]
+        currencies: Vec<String>,
+        /// Countries, comma-separated (e.g. DE,US).
+        #[arg(long, value_delimiter = ',', default_value = "DE")]
+        countries: Vec<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+/// Install the tracing subscriber.
+pub fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+/// Open the database a URL names, with a helpful error.
+pub async fn open_db(db: &DbArgs) -> anyhow::Result<Backend> {
+    Backend::open(&db.database_url, db.pg_max_connections)
+        .await
+        .with_context(|| "cannot open the database".to_string())
+}
+
+/// Run a parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => crate::serve::serve(args).await,
+        Command::Project {
+            cmd:
+                ProjectCmd::Create {
+                    key,
+                    name,
+                    languages,
+                    currencies,
+                    countries,
+                    db,
+                },
+        } => {
+            let backend = open_db(&db).await?;
+            let services = Services::new(backend.storage());
+            let draft = ProjectDraft {
+                key: key.clone(),
+                name,
+                countries,
+                currencies,
+                languages,
+            };
+            let created = services
+                .projects
+                .create(draft)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            match created {
+                Some(_) => println!("created project '{key}'"),
+                None => println!("project '{key}' already exists"),
+            }
+            backend.close().await;
+            Ok(())
+        }
+    }
+}
