@@ -281,7 +281,7 @@ pub fn apply(store: &mut Store, action: &StoreUpdateAction) -> ApiResult<()> {
             return Err(ApiError::general());
         }
         other => {
-            let mut sf = store.storefront.take().unwrap_or_default();
+            let mut sf = store.storefront.clone().unwrap_or_default();
             if let Some((slot, field, value)) = storefront_slot(&mut sf, other) {
                 let value = value.filter(|v| !v.is_empty());
                 if let Some(v) = &value {
