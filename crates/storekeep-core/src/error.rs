@@ -85,6 +85,25 @@ pub enum ApiError {
     /// The token lacks the scope the endpoint needs.
     #[error("{0}")]
     InsufficientScope(String),
+    /// OAuth: the client could not be authenticated (missing, malformed, unknown or wrong
+    /// credentials).
+    #[error("{0}")]
+    InvalidClient(String),
+    /// OAuth: the requested scope is malformed or not allowed for the client.
+    #[error("{0}")]
+    InvalidScope(String),
+    /// OAuth: a required parameter is missing or the request is malformed.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// OAuth: the grant type is not supported at this endpoint.
+    #[error("{0}")]
+    UnsupportedGrantType(String),
+    /// OAuth: the grant (e.g. a refresh token) is unknown, expired or revoked.
+    #[error("{0}")]
+    InvalidGrant(String),
+    /// OAuth password flow: no customer with these credentials (in that store).
+    #[error("{0}")]
+    InvalidCustomerAccountCredentials(String),
     /// Too many requests (sign-in throttling).
     #[error("{message}")]
     TooManyRequests {
@@ -136,6 +155,14 @@ impl ApiError {
             ApiError::LanguageUsedInStores(_) => "LanguageUsedInStores",
             ApiError::InvalidToken(_) => "invalid_token",
             ApiError::InsufficientScope(_) => "insufficient_scope",
+            ApiError::InvalidClient(_) => "invalid_client",
+            ApiError::InvalidScope(_) => "invalid_scope",
+            ApiError::InvalidRequest(_) => "invalid_request",
+            ApiError::UnsupportedGrantType(_) => "unsupported_grant_type",
+            ApiError::InvalidGrant(_) => "invalid_grant",
+            ApiError::InvalidCustomerAccountCredentials(_) => {
+                "invalid_customer_account_credentials"
+            }
             ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
             ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
@@ -161,8 +188,13 @@ impl ApiError {
             | ApiError::ExpiredCustomerEmailToken
             | ApiError::ProjectNotConfiguredForLanguages { .. }
             | ApiError::MaxResourceLimitExceeded { .. }
-            | ApiError::LanguageUsedInStores(_) => 400,
-            ApiError::InvalidToken(_) => 401,
+            | ApiError::LanguageUsedInStores(_)
+            | ApiError::InvalidScope(_)
+            | ApiError::InvalidRequest(_)
+            | ApiError::UnsupportedGrantType(_)
+            | ApiError::InvalidGrant(_)
+            | ApiError::InvalidCustomerAccountCredentials(_) => 400,
+            ApiError::InvalidToken(_) | ApiError::InvalidClient(_) => 401,
             ApiError::InsufficientScope(_) => 403,
             ApiError::ResourceNotFound(_) => 404,
             ApiError::MethodNotAllowed(_) => 405,
@@ -178,7 +210,14 @@ impl ApiError {
     pub fn is_auth_error(&self) -> bool {
         matches!(
             self,
-            ApiError::InvalidToken(_) | ApiError::InsufficientScope(_)
+            ApiError::InvalidToken(_)
+                | ApiError::InsufficientScope(_)
+                | ApiError::InvalidClient(_)
+                | ApiError::InvalidScope(_)
+                | ApiError::InvalidRequest(_)
+                | ApiError::UnsupportedGrantType(_)
+                | ApiError::InvalidGrant(_)
+                | ApiError::InvalidCustomerAccountCredentials(_)
         )
     }
 

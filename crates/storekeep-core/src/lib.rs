@@ -1,12 +1,19 @@
 //! storekeep's domain: resources, drafts, update actions, the rules between them, scopes,
-//! the one error type, and the storage port. It knows neither HTTP nor SQL: front-ends call
-//! the services here, and storage backends implement [`storage::Storage`].
+//! the OAuth services, the one error type, and the storage port. It knows neither HTTP nor
+//! SQL: front-ends call the services here, and storage backends implement
+//! [`storage::Storage`].
 
+pub mod api_clients;
+pub mod clock;
 pub mod common;
+pub mod customers;
 pub mod error;
+pub mod oauth;
+pub mod password;
 pub mod projects;
 pub mod query;
 pub mod resource;
+pub mod scopes;
 pub mod storage;
 pub mod stores;
 
@@ -20,18 +27,43 @@ pub struct Services {
     pub repo: resource::Repo,
     pub projects: projects::ProjectService,
     pub stores: stores::StoreService,
+    pub customers: customers::CustomerService,
+    pub api_clients: api_clients::ApiClientService,
+    pub oauth: oauth::OAuthService,
 }
 
 impl Services {
-    /// Services over a storage backend.
+    /// Services over a storage backend, on the system clock.
     pub fn new(storage: Arc<dyn storage::Storage>) -> Self {
+        Self::with_clock(storage, Arc::new(clock::SystemClock))
+    }
+
+    /// Services over a storage backend and a clock (tests inject a manual clock to observe
+    /// token expiry).
+    pub fn with_clock(storage: Arc<dyn storage::Storage>, clock: Arc<dyn clock::Clock>) -> Self {
         let repo = resource::Repo::new(storage);
         let projects = projects::ProjectService::new(repo.clone());
         let stores = stores::StoreService::new(repo.clone(), projects.clone());
+        let oauth = oauth::OAuthService::new(repo.clone(), clock.clone());
+        let customers = customers::CustomerService::new(
+            repo.clone(),
+            projects.clone(),
+            password::Passwords::default(),
+            clock.clone(),
+        );
+        let api_clients = api_clients::ApiClientService::new(
+            repo.clone(),
+            projects.clone(),
+            oauth.clone(),
+            clock,
+        );
         Services {
             repo,
             projects,
             stores,
+            customers,
+            api_clients,
+            oauth,
         }
     }
 }

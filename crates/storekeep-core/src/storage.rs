@@ -17,16 +17,26 @@ pub enum Collection {
     Customers,
     ApiClients,
     Carts,
+    /// OAuth tokens, stored by the SHA-256 of the token (never the token itself).
+    OAuthTokens,
+    /// API-client secrets as Argon2id hashes, by client id (apart from `ApiClients`, whose
+    /// bodies are returned verbatim by queries).
+    ClientSecrets,
+    /// Customer password-reset and email-verification tokens, by the SHA-256 of the token.
+    CustomerTokens,
 }
 
 impl Collection {
     /// Every collection, for migrations checks and tests.
-    pub const ALL: [Collection; 5] = [
+    pub const ALL: [Collection; 8] = [
         Collection::Projects,
         Collection::Stores,
         Collection::Customers,
         Collection::ApiClients,
         Collection::Carts,
+        Collection::OAuthTokens,
+        Collection::ClientSecrets,
+        Collection::CustomerTokens,
     ];
 
     /// The table name.
@@ -37,6 +47,9 @@ impl Collection {
             Collection::Customers => "customers",
             Collection::ApiClients => "api_clients",
             Collection::Carts => "carts",
+            Collection::OAuthTokens => "oauth_tokens",
+            Collection::ClientSecrets => "client_secrets",
+            Collection::CustomerTokens => "customer_tokens",
         }
     }
 }
@@ -165,4 +178,14 @@ pub trait Storage: Send + Sync + 'static {
         q: &Query,
         cap: u64,
     ) -> Result<u64, StorageError>;
+
+    /// The id of the document of `coll` that holds the claim `(scope, value)`, if any (e.g.
+    /// the customer with an email in a store).
+    async fn find_claim_owner(
+        &self,
+        coll: Collection,
+        project: &str,
+        scope: &str,
+        value: &str,
+    ) -> Result<Option<String>, StorageError>;
 }

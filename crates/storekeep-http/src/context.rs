@@ -1,18 +1,52 @@
-//! The per-request context: which project the path names (it must exist) and who is calling
-//! (for `createdBy`/`lastModifiedBy`).
+//! The per-request context of every API handler: the bearer token's caller, authorized
+//! centrally against the route table ([`crate::authz`]) before any handler runs, the project
+//! of the path (it must exist), and the caller's audit identity for
+//! `createdBy`/`lastModifiedBy`.
+//!
+//! Order of checks: token (401 `invalid_token`), route in the table (else 403), token of the
+//! path's project and scopes granting the route's permission (else 403
+//! `insufficient_scope`, the same answer for another project's token so that it learns
+//! nothing about that project), then the project's existence (404).
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use std::sync::Arc;
+
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams};
+use axum::http::header;
 use axum::http::request::Parts;
 use storekeep_core::common::ClientLogging;
+use storekeep_core::oauth::Caller;
 use storekeep_core::ApiError;
 
+use crate::authz::{need, Need};
 use crate::error::HttpError;
 use crate::AppState;
 
-/// The project of the request and the caller's audit identity.
+/// The project of the request, the authorized caller and its audit identity.
 pub struct Ctx {
     pub project: String,
     pub by: ClientLogging,
+    pub caller: Arc<Caller>,
+}
+
+/// The bearer token of the `Authorization` header.
+fn bearer(parts: &Parts) -> Result<&str, ApiError> {
+    let missing = || {
+        ApiError::InvalidToken(
+            "This endpoint requires an access token. Send it as 'Authorization: Bearer <token>'."
+                .into(),
+        )
+    };
+    let value = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(missing)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() {
+        return Err(missing());
+    }
+    Ok(token)
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -22,6 +56,7 @@ impl FromRequestParts<AppState> for Ctx {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let caller = state.services.oauth.caller(bearer(parts)?).await?;
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| {
@@ -29,15 +64,36 @@ impl FromRequestParts<AppState> for Ctx {
                     "The request path is not valid UTF-8.".into(),
                 ))
             })?;
-        let project = raw
-            .iter()
-            .find(|(k, _)| *k == "project")
-            .map(|(_, v)| v.to_string())
+        let param = |name: &str| {
+            raw.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        };
+        let project = param("project").unwrap_or_default();
+        let pattern = parts
+            .extensions
+            .get::<MatchedPath>()
+            .map(|m| m.as_str())
             .unwrap_or_default();
+        match need(&parts.method, pattern) {
+            Some(Need::Public) => {}
+            Some(Need::Perm { perm, store_param }) => {
+                let store = param("store").filter(|_| store_param);
+                let store = store.as_deref().and_then(|s| s.strip_prefix("key="));
+                caller.require(&project, perm, store)?;
+            }
+            None => {
+                tracing::error!(route = pattern, method = %parts.method, "route missing from the authorization table");
+                return Err(HttpError(ApiError::InsufficientScope(
+                    "Insufficient scope. This endpoint is not open to API clients.".into(),
+                )));
+            }
+        }
         ensure_project(state, &project).await?;
         Ok(Ctx {
             project,
-            by: ClientLogging::default(),
+            by: caller.client_logging(),
+            caller,
         })
     }
 }

@@ -41,6 +41,12 @@ impl IntoResponse for HttpError {
                     HeaderValue::from_static("Bearer realm=\"storekeep\", error=\"invalid_token\""),
                 );
             }
+            ApiError::InvalidClient(_) => {
+                r.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Basic realm=\"storekeep\""),
+                );
+            }
             ApiError::InsufficientScope(_) => {
                 r.headers_mut().insert(
                     header::WWW_AUTHENTICATE,

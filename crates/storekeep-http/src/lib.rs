@@ -2,9 +2,11 @@
 //! logging. Handlers are thin: extract, authorize, call a core service, render. This crate
 //! does not know which database runs; it only holds the core [`Services`].
 
+pub mod authz;
 mod context;
 pub mod error;
 pub mod extract;
+mod oauth_request;
 mod routes;
 
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use axum::response::Response;
 use axum::Router;
 use storekeep_core::{ApiError, Services};
 
+pub use authz::{route_table, Need, Rule};
 pub use context::Ctx;
 use error::HttpError;
 
@@ -83,6 +86,12 @@ async fn method_not_allowed() -> HttpError {
     HttpError(ApiError::MethodNotAllowed(
         "The method is not allowed on this resource.".into(),
     ))
+}
+
+/// Every (method, route pattern) the router serves, `HEAD` included wherever `GET` is (for
+/// the route-table test).
+pub fn registered_routes() -> Vec<(axum::http::Method, &'static str)> {
+    routes::registered()
 }
 
 /// The whole HTTP application.

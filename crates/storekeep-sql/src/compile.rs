@@ -45,6 +45,15 @@ fn op_sql(op: CmpOp) -> &'static str {
     }
 }
 
+/// The kind a literal compares as, for fields of unknown type.
+fn literal_kind(v: &Scalar) -> ScalarKind {
+    match v {
+        Scalar::Text(_) => ScalarKind::Text,
+        Scalar::Int(_) | Scalar::Float(_) => ScalarKind::Number,
+        Scalar::Bool(_) => ScalarKind::Bool,
+    }
+}
+
 impl Compiler {
     /// A compiler whose first parameter is `$first`.
     pub fn new(d: Dialect, first: usize) -> Self {
@@ -124,8 +133,13 @@ impl Compiler {
         }
         let b = match (self.d, v) {
             (_, Scalar::Text(s)) => Bind::Text(s.clone()),
-            (_, Scalar::Int(i)) => Bind::Int(*i),
-            (_, Scalar::Float(f)) => Bind::Float(*f),
+            // PostgreSQL caches prepared statements by their text, with the parameter types of
+            // the first execution: numbers are bound as decimal text (exact) and cast, so an
+            // integer and a float at the same place share one parameter type.
+            (Dialect::Postgres, Scalar::Int(i)) => Bind::Text(i.to_string()),
+            (Dialect::Postgres, Scalar::Float(f)) => Bind::Text(f.to_string()),
+            (Dialect::Sqlite, Scalar::Int(i)) => Bind::Int(*i),
+            (Dialect::Sqlite, Scalar::Float(f)) => Bind::Float(*f),
             (Dialect::Sqlite, Scalar::Bool(b)) => Bind::Int(i64::from(*b)),
             (Dialect::Postgres, Scalar::Bool(b)) => Bind::Text(b.to_string()),
         };
@@ -146,28 +160,27 @@ impl Compiler {
                 let s = self.filter(inner);
                 format!("NOT COALESCE(({s}), {})", self.d.false_lit())
             }
-            Filter::Cmp { field, op, value } => {
-                let lhs = self.value_sql(field);
-                let rhs = self.scalar_param(field.kind, value);
-                let collate =
-                    if field.kind == ScalarKind::Text && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                        self.d.text_order()
-                    } else {
-                        ""
-                    };
-                format!("{lhs}{collate} {} {rhs}", op_sql(*op))
-            }
+            Filter::Cmp { field, op, value } => self.cmp(field, *op, value),
             Filter::In {
                 field,
                 negated,
                 values,
             } => {
-                let lhs = self.value_sql(field);
-                let params: Vec<String> = values
-                    .iter()
-                    .map(|v| self.scalar_param(field.kind, v))
-                    .collect();
-                let s = format!("{lhs} IN ({})", params.join(", "));
+                let s = if field.kind == ScalarKind::Any {
+                    // Values of a custom field may have different types: one typed test each.
+                    let parts: Vec<String> = values
+                        .iter()
+                        .map(|v| self.cmp(field, CmpOp::Eq, v))
+                        .collect();
+                    format!("({})", parts.join(" OR "))
+                } else {
+                    let lhs = self.value_sql(field);
+                    let params: Vec<String> = values
+                        .iter()
+                        .map(|v| self.scalar_param(field.kind, v))
+                        .collect();
+                    format!("{lhs} IN ({})", params.join(", "))
+                };
                 if *negated {
                     format!("NOT COALESCE({s}, {})", self.d.false_lit())
                 } else {
@@ -207,6 +220,45 @@ impl Compiler {
                 format!("EXISTS (SELECT 1 FROM {from} WHERE {cond})")
             }
         }
+    }
+
+    fn cmp(&mut self, field: &FieldRef, op: CmpOp, value: &Scalar) -> String {
+        if field.kind == ScalarKind::Any {
+            // A custom field of unknown type compares as the literal's type, and only values
+            // of that JSON type match (both backends would otherwise order mixed types
+            // differently: SQLite puts numbers before text, jsonb strings before numbers).
+            let typed = FieldRef {
+                kind: literal_kind(value),
+                ..field.clone()
+            };
+            let guard = self.json_type_is(&typed);
+            let cmp = self.cmp(&typed, op, value);
+            return format!("({guard} AND {cmp})");
+        }
+        let lhs = self.value_sql(field);
+        let rhs = self.scalar_param(field.kind, value);
+        let collate = if field.kind == ScalarKind::Text && !matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            self.d.text_order()
+        } else {
+            ""
+        };
+        format!("{lhs}{collate} {} {rhs}", op_sql(op))
+    }
+
+    /// SQL that is true when the JSON value of `f` has the JSON type of `f.kind`.
+    fn json_type_is(&mut self, f: &FieldRef) -> String {
+        let names = match (self.d, f.kind) {
+            (_, ScalarKind::Any) => return "1=1".to_string(),
+            (Dialect::Sqlite, ScalarKind::Text) => "'text'",
+            (Dialect::Sqlite, ScalarKind::Number) => "'integer', 'real'",
+            (Dialect::Sqlite, ScalarKind::Bool) => "'true', 'false'",
+            (Dialect::Postgres, ScalarKind::Text) => "'string'",
+            (Dialect::Postgres, ScalarKind::Number) => "'number'",
+            (Dialect::Postgres, ScalarKind::Bool) => "'boolean'",
+        };
+        let base = self.base(f);
+        let path = self.path(f);
+        format!("{} IN ({names})", self.d.json_type(&base, &path))
     }
 
     fn join(&mut self, items: &[Filter], sep: &str, empty: &str) -> String {

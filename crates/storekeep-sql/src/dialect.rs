@@ -27,11 +27,14 @@ pub fn sqlite_path(path: &[String]) -> String {
     let mut out = String::from("$");
     for s in path {
         out.push_str(".\"");
+        // SQLite ends a quoted label at the first `"` whatever precedes it, but compares a
+        // label that contains a backslash after JSON-unescaping it: write `"` as `\u0022`.
         for c in s.chars() {
-            if c == '"' || c == '\\' {
-                out.push('\\');
+            match c {
+                '"' => out.push_str("\\u0022"),
+                '\\' => out.push_str("\\\\"),
+                c => out.push(c),
             }
-            out.push(c);
         }
         out.push('"');
     }

@@ -9,29 +9,60 @@ pub struct Migration {
 }
 
 /// The SQLite migrations, in order.
-pub const SQLITE: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init.sql",
-    sql: include_str!("../migrations/sqlite/0001_init.sql"),
-}];
+pub const SQLITE: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../migrations/sqlite/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_oauth.sql",
+        sql: include_str!("../migrations/sqlite/0002_oauth.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_customer_tokens.sql",
+        sql: include_str!("../migrations/sqlite/0003_customer_tokens.sql"),
+    },
+];
 
 /// The PostgreSQL migrations, in order.
-pub const POSTGRES: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_init.sql",
-    sql: include_str!("../migrations/postgres/0001_init.sql"),
-}];
+pub const POSTGRES: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_init.sql",
+        sql: include_str!("../migrations/postgres/0001_init.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_oauth.sql",
+        sql: include_str!("../migrations/postgres/0002_oauth.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "0003_customer_tokens.sql",
+        sql: include_str!("../migrations/postgres/0003_customer_tokens.sql"),
+    },
+];
 
 /// The bookkeeping table (same SQL on both backends).
 pub const CREATE_TABLE: &str = "CREATE TABLE IF NOT EXISTS storekeep_migrations (\
      version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
 
-/// Split a migration file into statements (no statement of ours contains a `;` in a string).
-pub fn statements(sql: &str) -> impl Iterator<Item = &str> {
-    sql.split(';').map(str::trim).filter(|s| {
-        s.lines()
-            .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
-    })
+/// Split a migration file into statements (no statement of ours contains `;` or `--` in a string).
+pub fn statements(sql: &str) -> Vec<String> {
+    // Drop `--` comments first (they may contain `;`); our migrations have no `--` in strings.
+    let code: String = sql
+        .lines()
+        .map(|l| l.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join("\n");
+    code.split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -66,8 +97,7 @@ mod tests {
 
     #[test]
     fn statements_skip_comments_and_blanks() {
-        let s: Vec<&str> =
-            statements("-- c\nCREATE TABLE a (x INT);\n\n-- only comment\n;SELECT 1;").collect();
-        assert_eq!(s, vec!["-- c\nCREATE TABLE a (x INT)", "SELECT 1"]);
+        let s = statements("-- c; d\nCREATE TABLE a (x INT); -- trailing; note\n\n-- only comment\n;SELECT 1;");
+        assert_eq!(s, vec!["CREATE TABLE a (x INT)", "SELECT 1"]);
     }
 }

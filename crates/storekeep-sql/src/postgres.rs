@@ -151,7 +151,7 @@ async fn migrate_locked(conn: &mut PgConnection) -> Result<(), StorageError> {
             continue;
         }
         let mut tx = sqlx::Connection::begin(&mut *conn).await.map_err(backend)?;
-        for stmt in migrate::statements(m.sql) {
+        for stmt in &migrate::statements(m.sql) {
             sqlx::query(stmt).execute(&mut *tx).await.map_err(backend)?;
         }
         sqlx::query(
@@ -393,7 +393,7 @@ impl Storage for PgStore {
             .map_err(backend)?;
         let docs = rows.iter().map(row_doc).collect::<Result<Vec<_>, _>>()?;
         let total = if q.with_total {
-            Some(self.run_count(project, &c.count, &c.binds).await?)
+            Some(self.run_count(project, &c.count, &c.count_binds).await?)
         } else {
             None
         };
@@ -408,6 +408,23 @@ impl Storage for PgStore {
         cap: u64,
     ) -> Result<u64, StorageError> {
         let c = sql::query(D, coll.table(), q, Some(cap));
-        self.run_count(project, &c.count, &c.binds).await
+        self.run_count(project, &c.count, &c.count_binds).await
+    }
+
+    async fn find_claim_owner(
+        &self,
+        coll: Collection,
+        project: &str,
+        scope: &str,
+        value: &str,
+    ) -> Result<Option<String>, StorageError> {
+        sqlx::query_scalar(sql::FIND_CLAIM_OWNER)
+            .bind(project)
+            .bind(coll.table())
+            .bind(scope)
+            .bind(value)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend)
     }
 }

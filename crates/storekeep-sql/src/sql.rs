@@ -77,11 +77,17 @@ pub const INSERT_CLAIM: &str =
 pub const DELETE_CLAIMS: &str =
     "DELETE FROM claims WHERE project_key = $1 AND coll = $2 AND owner_id = $3";
 
+/// The owner of a claim: $1 project, $2 coll, $3 scope, $4 value.
+pub const FIND_CLAIM_OWNER: &str = "SELECT owner_id FROM claims WHERE project_key = $1 \
+     AND coll = $2 AND scope = $3 AND value = $4";
+
 /// A compiled query: SQL and the binds after `$1` (the project key).
 pub struct CompiledQuery {
     pub select: String,
     pub count: String,
     pub binds: Vec<Bind>,
+    /// The binds of `count` (the filter's only: sort keys may bind JSON paths too).
+    pub count_binds: Vec<Bind>,
 }
 
 /// Compile a query over a table. `$1` is the project key; limit and offset are bound last.
@@ -91,6 +97,7 @@ pub fn query(d: Dialect, table: &str, q: &Query, count_cap: Option<u64>) -> Comp
         Some(f) => format!(" AND ({})", c.filter(f.root())),
         None => String::new(),
     };
+    let count_binds = c.binds.clone();
     let order = c.order_by(&q.sort);
     let n = c.binds.len() + 2;
     let select = format!(
@@ -109,5 +116,6 @@ pub fn query(d: Dialect, table: &str, q: &Query, count_cap: Option<u64>) -> Comp
         select,
         count,
         binds: c.binds,
+        count_binds,
     }
 }

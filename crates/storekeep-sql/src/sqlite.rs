@@ -123,7 +123,7 @@ impl SqliteStore {
             if done.is_some() {
                 continue;
             }
-            for stmt in migrate::statements(m.sql) {
+            for stmt in &migrate::statements(m.sql) {
                 sqlx::query(stmt).execute(&mut *tx).await.map_err(backend)?;
             }
             sqlx::query(
@@ -137,7 +137,64 @@ impl SqliteStore {
             .map_err(backend)?;
             tracing::info!(migration = m.name, "applied migration");
         }
-        tx.commit().await.map_err(backend)
+        tx.commit().await.map_err(backend)?;
+        self.seed_planner_stats().await
+    }
+
+    /// Give a never-analysed database planner statistics. Without any, SQLite guesses that
+    /// `project_key = ?` selects about ten rows and scans the whole project through the
+    /// primary key instead of using an expression index such as `customers_email`. The seeded
+    /// rows say "many documents per project, about one per indexed value"; a later `ANALYZE`
+    /// replaces them with measured ones. Tables that have statistics are left alone.
+    async fn seed_planner_stats(&self) -> Result<(), StorageError> {
+        let tables: Vec<String> = Collection::ALL
+            .iter()
+            .map(|c| format!("'{}'", c.table()))
+            .collect();
+        // The explicit indexes and WITHOUT ROWID primary keys (named like their table in
+        // sqlite_stat1) of the document tables, with their number of key columns.
+        let list = format!(
+            "SELECT m.tbl_name, m.name, CASE m.type \
+               WHEN 'index' THEN (SELECT count(*) FROM pragma_index_info(m.name)) \
+               ELSE (SELECT count(*) FROM pragma_table_info(m.name) WHERE pk > 0) END \
+             FROM sqlite_schema m \
+             WHERE m.tbl_name IN ({}) AND m.sql IS NOT NULL \
+             AND (m.type = 'index' OR (m.type = 'table' AND m.sql LIKE '%WITHOUT ROWID%')) \
+             AND NOT EXISTS (SELECT 1 FROM sqlite_stat1 s WHERE s.tbl = m.tbl_name)",
+            tables.join(", ")
+        );
+        let mut conn = self.writer.acquire().await.map_err(backend)?;
+        // Creates the statistics table if missing; analyses no table.
+        sqlx::query("ANALYZE sqlite_schema")
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)?;
+        let indexes: Vec<(String, String, i64)> = sqlx::query_as(&list)
+            .fetch_all(&mut *conn)
+            .await
+            .map_err(backend)?;
+        if indexes.is_empty() {
+            return Ok(());
+        }
+        for (table, index, columns) in indexes {
+            let mut stat = String::from("1000000 10000");
+            for _ in 1..columns {
+                stat.push_str(" 1");
+            }
+            sqlx::query("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ($1, $2, $3)")
+                .bind(table)
+                .bind(index)
+                .bind(stat)
+                .execute(&mut *conn)
+                .await
+                .map_err(backend)?;
+        }
+        // Reload the statistics into this connection (readers opened later load them).
+        sqlx::query("ANALYZE sqlite_schema")
+            .execute(&mut *conn)
+            .await
+            .map_err(backend)
+            .map(|_| ())
     }
 
     async fn run_count(
@@ -420,7 +477,7 @@ impl Storage for SqliteStore {
             .map_err(backend)?;
         let docs = rows.iter().map(row_doc).collect::<Result<Vec<_>, _>>()?;
         let total = if q.with_total {
-            Some(self.run_count(project, &c.count, &c.binds).await?)
+            Some(self.run_count(project, &c.count, &c.count_binds).await?)
         } else {
             None
         };
@@ -435,6 +492,23 @@ impl Storage for SqliteStore {
         cap: u64,
     ) -> Result<u64, StorageError> {
         let c = sql::query(D, coll.table(), q, Some(cap));
-        self.run_count(project, &c.count, &c.binds).await
+        self.run_count(project, &c.count, &c.count_binds).await
+    }
+
+    async fn find_claim_owner(
+        &self,
+        coll: Collection,
+        project: &str,
+        scope: &str,
+        value: &str,
+    ) -> Result<Option<String>, StorageError> {
+        sqlx::query_scalar(sql::FIND_CLAIM_OWNER)
+            .bind(project)
+            .bind(coll.table())
+            .bind(scope)
+            .bind(value)
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(backend)
     }
 }

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use storekeep_core::api_clients::ApiClientDraft;
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::Services;
 use storekeep_sql::Backend;
@@ -41,6 +42,33 @@ pub enum Command {
     Project {
         #[command(subcommand)]
         cmd: ProjectCmd,
+    },
+    /// Manage API clients.
+    ApiClient {
+        #[command(subcommand)]
+        cmd: ApiClientCmd,
+    },
+}
+
+/// `storekeep api-client …`.
+#[derive(Subcommand, Debug)]
+pub enum ApiClientCmd {
+    /// Create an API client and print its id and secret (shown only this once).
+    Create {
+        /// The project key.
+        #[arg(long)]
+        project: String,
+        /// The client's name.
+        #[arg(long)]
+        name: String,
+        /// Space-separated scopes, e.g. "manage_project:my-project".
+        #[arg(long)]
+        scope: String,
+        /// Access-token lifetime in seconds (3600..604800; default 172800).
+        #[arg(long)]
+        access_token_validity_seconds: Option<i64>,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -89,6 +117,34 @@ pub async fn open_db(db: &DbArgs) -> anyhow::Result<Backend> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::serve::serve(args).await,
+        Command::ApiClient {
+            cmd:
+                ApiClientCmd::Create {
+                    project,
+                    name,
+                    scope,
+                    access_token_validity_seconds,
+                    db,
+                },
+        } => {
+            let backend = open_db(&db).await?;
+            let services = Services::new(backend.storage());
+            let draft = ApiClientDraft {
+                name,
+                scope,
+                delete_days_after_creation: None,
+                access_token_validity_seconds,
+                refresh_token_validity_seconds: None,
+            };
+            let created = services.api_clients.create(&project, draft).await;
+            backend.close().await;
+            let created = created.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("CTP_PROJECT_KEY={project}");
+            println!("CTP_CLIENT_ID={}", created.client.id);
+            println!("CTP_CLIENT_SECRET={}", created.secret);
+            println!("CTP_SCOPES={}", created.client.scope);
+            Ok(())
+        }
         Command::Project {
             cmd:
                 ProjectCmd::Create {

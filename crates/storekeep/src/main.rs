@@ -1,6 +1,7 @@
 //! The storekeep binary: configuration, logging, database, bootstrap, serving, and the
 //! administrative sub-commands.
 
+mod bootstrap;
 mod cli;
 mod serve;
 

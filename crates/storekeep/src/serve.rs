@@ -5,14 +5,13 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
-use storekeep_core::projects::ProjectDraft;
 use storekeep_core::Services;
 use storekeep_http::AppState;
 
 use crate::cli::{open_db, DbArgs};
 
 /// Options of `storekeep serve`.
-#[derive(Args, Debug)]
+#[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "STOREKEEP_LISTEN", default_value = "127.0.0.1:8989")]
@@ -22,6 +21,45 @@ pub struct ServeArgs {
     /// Project to create at start-up if missing (the conventional commercetools variable).
     #[arg(long, env = "CTP_PROJECT_KEY")]
     pub project_key: Option<String>,
+    /// Id of an API client to create at start-up if missing (needs `CTP_PROJECT_KEY`).
+    #[arg(long, env = "CTP_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// Secret of that API client (stored only as a hash; updated if it changed).
+    #[arg(long, env = "CTP_CLIENT_SECRET", hide_env_values = true)]
+    pub client_secret: Option<String>,
+    /// Space-separated scopes of that client (default `manage_project:{CTP_PROJECT_KEY}`).
+    #[arg(long, env = "CTP_SCOPES")]
+    pub scopes: Option<String>,
+}
+
+impl std::fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("listen", &self.listen)
+            .field("project_key", &self.project_key)
+            .field("client_id", &self.client_id)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How often expired tokens are deleted.
+const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Delete expired tokens now and then (look-ups refuse them anyway; this keeps the table
+/// small).
+fn spawn_token_purge(services: Services) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(PURGE_INTERVAL);
+        loop {
+            tick.tick().await;
+            match services.oauth.purge_expired().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "purged expired tokens"),
+                Err(e) => tracing::warn!(error = %e, "token purge failed"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {
@@ -50,24 +88,14 @@ async fn shutdown_signal() {
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let backend = open_db(&args.db).await?;
     let services = Services::new(backend.storage());
-    if let Some(key) = &args.project_key {
-        let draft = ProjectDraft {
-            key: key.clone(),
-            languages: vec!["en".into()],
-            currencies: vec!["EUR".into()],
-            countries: vec!["DE".into()],
-            ..ProjectDraft::default()
-        };
-        if services
-            .projects
-            .create(draft)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?
-            .is_some()
-        {
-            tracing::info!(project = %key, "created project");
-        }
-    }
+    let bootstrap = crate::bootstrap::Bootstrap {
+        project_key: args.project_key.clone(),
+        client_id: args.client_id.clone(),
+        client_secret: args.client_secret.clone(),
+        scopes: args.scopes.clone(),
+    };
+    crate::bootstrap::run(&services, &bootstrap).await?;
+    spawn_token_purge(services.clone());
     let app = storekeep_http::router(AppState::new(services));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -191,7 +191,12 @@ fn resolve(path: &Path, scope: &Scope) -> Result<Resolved, String> {
                 if !last {
                     return Err(format!("'{}' is an array of values", name));
                 }
-                return Ok(Resolved::ScalarArray(fref(&json), kind_of(inner)));
+                // The reference's kind is the elements' kind (what `contains` compares).
+                let elems = FieldRef {
+                    kind: kind_of(inner),
+                    ..fref(&json)
+                };
+                return Ok(Resolved::ScalarArray(elems, kind_of(inner)));
             }
             FieldType::ObjectArray(inner) => {
                 if !last {

@@ -1,0 +1,399 @@
+//! The Customer service: create, read, query, update and delete, global and in-store. Sign-in
+//! and passwords are in `signin.rs`, the token flows in `tokens.rs` (same type).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::clock::Clock;
+use crate::common::{new_id, ClientLogging, IdOrKey, KeyReference, ResourceIdentifier};
+use crate::error::{ApiError, ApiResult};
+use crate::password::Passwords;
+use crate::projects::ProjectService;
+use crate::query::{parse_query_params, Query, QueryParams, ValidFilter};
+use crate::resource::{check_action_count, check_version, Meta, PagedQueryResponse, Repo};
+use crate::storage::{Collection, Lookup};
+use crate::stores::Store;
+
+use super::actions::{apply, ActionContext, CustomerUpdate, CustomerUpdateAction};
+use super::draft::{build_customer, check_draft, CustomerDraft};
+use super::model::{AuthenticationMode, Customer, CustomerSignInResult, CUSTOMER_SCHEMA};
+use super::rules::{claims_changed, customer_uniqueness, visible_in_store, write_error};
+
+/// What other parts of storekeep must learn about customers. The OAuth sessions wire an
+/// implementation that revokes the customer's access and refresh tokens; the default does
+/// nothing. A failing hook fails the request (500) so that the caller knows tokens may live on.
+#[async_trait]
+pub trait CustomerEvents: Send + Sync + 'static {
+    /// The customer's password changed: `reset = true` for the reset-token flow (the API then
+    /// invalidates the customer's password-flow tokens), `false` for change-password.
+    async fn password_changed(
+        &self,
+        project: &str,
+        customer_id: &str,
+        reset: bool,
+    ) -> ApiResult<()>;
+
+    /// The customer was deleted.
+    async fn customer_deleted(&self, project: &str, customer_id: &str) -> ApiResult<()>;
+}
+
+/// The default [`CustomerEvents`]: nobody listens.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCustomerEvents;
+
+#[async_trait]
+impl CustomerEvents for NoCustomerEvents {
+    async fn password_changed(&self, _: &str, _: &str, _: bool) -> ApiResult<()> {
+        Ok(())
+    }
+
+    async fn customer_deleted(&self, _: &str, _: &str) -> ApiResult<()> {
+        Ok(())
+    }
+}
+
+/// Operations on Customers.
+#[derive(Clone)]
+pub struct CustomerService {
+    pub(super) repo: Repo,
+    pub(super) projects: ProjectService,
+    pub(super) passwords: Passwords,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) events: Arc<dyn CustomerEvents>,
+}
+
+/// 404 for a customer addressed by id or key (also when a store may not see it, D1).
+pub(super) fn not_found(by: Lookup<'_>) -> ApiError {
+    match by {
+        Lookup::Id(id) => ApiError::not_found_id(id),
+        Lookup::Key(key) => ApiError::not_found_key(key),
+    }
+}
+
+/// References to carts: storekeep has no carts yet, so any cart named is not found.
+pub(super) fn reject_cart(
+    cart: Option<&ResourceIdentifier>,
+    cart_id: Option<&str>,
+) -> ApiResult<()> {
+    if let Some(r) = cart {
+        r.resolve("cart")?;
+        return Err(r.not_found("cart"));
+    }
+    if let Some(id) = cart_id {
+        return Err(ApiError::ReferencedResourceNotFound {
+            type_id: "cart".into(),
+            id: Some(id.to_string()),
+            key: None,
+        });
+    }
+    Ok(())
+}
+
+/// References of a draft to resources storekeep does not hold (groups, types, carts).
+fn reject_draft_references(d: &CustomerDraft) -> ApiResult<()> {
+    let unknown = |type_id: &str, r: &ResourceIdentifier| -> ApiError {
+        match r.resolve(type_id) {
+            Err(e) => e,
+            Ok(_) => r.not_found(type_id),
+        }
+    };
+    if let Some(g) = &d.customer_group {
+        return Err(unknown("customer-group", g));
+    }
+    if let Some(g) = d.customer_group_assignments.iter().flatten().next() {
+        return Err(unknown("customer-group", &g.customer_group));
+    }
+    if let Some(c) = &d.custom {
+        return Err(unknown("type", &c.type_ref));
+    }
+    if let Some(c) = d.addresses.iter().flatten().find_map(|a| a.custom.as_ref()) {
+        return Err(unknown("type", &c.type_ref));
+    }
+    reject_cart(d.anonymous_cart.as_ref(), d.anonymous_cart_id.as_deref())
+}
+
+impl CustomerService {
+    /// A service over a repository, hashing with `passwords`, on `clock`.
+    pub fn new(
+        repo: Repo,
+        projects: ProjectService,
+        passwords: Passwords,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        CustomerService {
+            repo,
+            projects,
+            passwords,
+            clock,
+            events: Arc::new(NoCustomerEvents),
+        }
+    }
+
+    /// The same service reporting to `events` (token revocation on password reset).
+    pub fn with_events(mut self, events: Arc<dyn CustomerEvents>) -> Self {
+        self.events = events;
+        self
+    }
+
+    /// The password hasher (shared with whoever needs the same pool).
+    pub fn passwords(&self) -> &Passwords {
+        &self.passwords
+    }
+
+    /// Resolve store identifiers to keys. Identifiers that are malformed or name no store are
+    /// left out: `apply` reports them in action order.
+    async fn resolve_stores<'a>(
+        &self,
+        project: &str,
+        refs: impl IntoIterator<Item = &'a ResourceIdentifier>,
+    ) -> ApiResult<Vec<(ResourceIdentifier, String)>> {
+        let mut out: Vec<(ResourceIdentifier, String)> = Vec::new();
+        for r in refs {
+            if out.iter().any(|(i, _)| i.id == r.id && i.key == r.key) {
+                continue;
+            }
+            let found: Option<Store> = match r.resolve("store") {
+                Ok(IdOrKey::Id(id)) => self.repo.find(project, Lookup::Id(&id)).await?,
+                Ok(IdOrKey::Key(key)) => self.repo.find(project, Lookup::Key(&key)).await?,
+                Err(_) => None,
+            };
+            if let Some(s) = found {
+                out.push((r.clone(), s.key));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The stores of a new customer (D3): in-store, omitted means the path store, and a
+    /// given list must contain it.
+    async fn draft_stores(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        given: Option<&[ResourceIdentifier]>,
+    ) -> ApiResult<Vec<KeyReference>> {
+        let key_ref = |key: &str| KeyReference {
+            type_id: "store".into(),
+            key: key.to_string(),
+        };
+        let Some(given) = given else {
+            return match store {
+                None => Ok(Vec::new()),
+                Some(s) => match self.repo.find::<Store>(project, Lookup::Key(s)).await? {
+                    Some(_) => Ok(vec![key_ref(s)]),
+                    None => Err(ApiError::ResourceNotFound(format!(
+                        "The Store with key '{s}' was not found."
+                    ))),
+                },
+            };
+        };
+        let resolved = self.resolve_stores(project, given).await?;
+        let mut keys: Vec<KeyReference> = Vec::with_capacity(given.len());
+        for r in given {
+            r.resolve("store")?;
+            let Some((_, key)) = resolved
+                .iter()
+                .find(|(i, _)| i.id == r.id && i.key == r.key)
+            else {
+                return Err(r.not_found("store"));
+            };
+            let k = key_ref(key);
+            if !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+        if let Some(s) = store {
+            if !keys.iter().any(|k| k.key == s) {
+                return Err(ApiError::InvalidOperation(format!(
+                    "A customer created in store '{s}' must be assigned to store '{s}'."
+                )));
+            }
+        }
+        Ok(keys)
+    }
+
+    /// The project's languages (a locale must be one of them).
+    async fn languages(&self, project: &str) -> ApiResult<Vec<String>> {
+        Ok(self.projects.get(project).await?.languages)
+    }
+
+    /// `POST /customers` and `POST /in-store/key={s}/customers` (sign-up).
+    pub async fn create(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: &ClientLogging,
+        mut d: CustomerDraft,
+    ) -> ApiResult<CustomerSignInResult> {
+        check_draft(&d)?;
+        reject_draft_references(&d)?;
+        let stores = self
+            .draft_stores(project, store, d.stores.as_deref())
+            .await?;
+        if let Some(l) = &d.locale {
+            super::actions::check_locale(l, Some(&self.languages(project).await?))?;
+        }
+        let plain = d.password.take();
+        let mut customer = build_customer(d, Meta::new(new_id(), by), stores)?;
+        if customer.authentication_mode == AuthenticationMode::Password {
+            if let Some(p) = &plain {
+                self.passwords.check_policy(p.expose())?;
+                customer.password = Some(self.passwords.hash(p.expose()).await?);
+            }
+        }
+        self.repo
+            .create(project, &customer, &customer_uniqueness(&customer))
+            .await
+            .map_err(|e| write_error(&customer, 0, e))?;
+        Ok(CustomerSignInResult {
+            customer,
+            cart: None,
+        })
+    }
+
+    /// `GET /customers/{id}` and `/key={key}`, global or in-store (D1: a store sees its own
+    /// and the global customers; others are 404).
+    pub async fn get(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: Lookup<'_>,
+    ) -> ApiResult<Customer> {
+        match self.repo.find::<Customer>(project, by).await? {
+            Some(c) if c.visible_in(store) => Ok(c),
+            _ => Err(not_found(by)),
+        }
+    }
+
+    fn query_filter(store: Option<&str>, filter: Option<ValidFilter>) -> Option<ValidFilter> {
+        ValidFilter::and_opt(filter, store.map(visible_in_store))
+    }
+
+    /// `GET /customers` (in-store: only the customers that store sees).
+    pub async fn query(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        params: &QueryParams,
+    ) -> ApiResult<PagedQueryResponse> {
+        let mut q = parse_query_params(params, CUSTOMER_SCHEMA)?;
+        q.filter = Self::query_filter(store, q.filter.take());
+        self.repo.query(Collection::Customers, project, &q).await
+    }
+
+    /// `HEAD /customers?where=…`.
+    pub async fn exists(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        params: &QueryParams,
+    ) -> ApiResult<bool> {
+        let q = Query {
+            filter: Self::query_filter(store, params.filter(CUSTOMER_SCHEMA)?),
+            ..Query::all(1)
+        };
+        self.repo.exists(Collection::Customers, project, &q).await
+    }
+
+    /// `POST /customers/{id}` and `/key={key}`, global or in-store.
+    pub async fn update(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: &ClientLogging,
+        target: Lookup<'_>,
+        u: CustomerUpdate,
+    ) -> ApiResult<Customer> {
+        check_action_count(u.actions.len())?;
+        let current = self.get(project, store, target).await?;
+        check_version(&current, u.version)?;
+        self.apply_and_save(project, by, &current, &u.actions).await
+    }
+
+    /// Apply actions to a copy of `current` and store the result (claims re-checked when the
+    /// email, the stores or the customer number changed). Also used by the `/me` endpoints.
+    pub async fn apply_and_save(
+        &self,
+        project: &str,
+        by: &ClientLogging,
+        current: &Customer,
+        actions: &[CustomerUpdateAction],
+    ) -> ApiResult<Customer> {
+        let stores = self
+            .resolve_stores(project, actions.iter().flat_map(|a| a.store_refs()))
+            .await?;
+        let sets_locale = actions
+            .iter()
+            .any(|a| matches!(a, CustomerUpdateAction::SetLocale { locale: Some(_) }));
+        let languages = match sets_locale {
+            true => Some(self.languages(project).await?),
+            false => None,
+        };
+        let mut next = current.clone();
+        for a in actions {
+            let hash = match a {
+                CustomerUpdateAction::SetAuthenticationMode {
+                    auth_mode: AuthenticationMode::Password,
+                    password: Some(p),
+                } if next.authentication_mode != AuthenticationMode::Password => {
+                    self.passwords.check_policy(p.expose())?;
+                    Some(self.passwords.hash(p.expose()).await?)
+                }
+                _ => None,
+            };
+            let ctx = ActionContext {
+                stores: &stores,
+                password_hash: hash.as_deref(),
+                languages: languages.as_deref(),
+            };
+            apply(&mut next, a, &ctx)?;
+        }
+        self.save(project, by, current, next).await
+    }
+
+    /// Store `next` over `current`, re-claiming email and customer number when they or the
+    /// stores changed (D2).
+    pub(super) async fn save(
+        &self,
+        project: &str,
+        by: &ClientLogging,
+        current: &Customer,
+        next: Customer,
+    ) -> ApiResult<Customer> {
+        let uniq = claims_changed(current, &next).then(|| customer_uniqueness(&next));
+        let expected = current.meta.version;
+        let failed = next.clone();
+        self.repo
+            .save(project, current, next, by, uniq.as_ref())
+            .await
+            .map_err(|e| write_error(&failed, expected, e))
+    }
+
+    /// `DELETE /customers/{id}?version=N[&dataErasure=true]` and by key, global or in-store.
+    /// The document and its tokens are deleted either way, so `data_erasure` needs no extra
+    /// work: storekeep keeps no other personal data of the customer.
+    pub async fn delete(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        target: Lookup<'_>,
+        version: i64,
+        data_erasure: bool,
+    ) -> ApiResult<Customer> {
+        let current = self.get(project, store, target).await?;
+        check_version(&current, version)?;
+        self.repo
+            .delete(project, &current, version)
+            .await
+            .map_err(|e| write_error(&current, version, e))?;
+        if data_erasure {
+            tracing::debug!(customer = %current.meta.id, "customer deleted with data erasure");
+        }
+        self.delete_tokens(project, &current.meta.id, None).await?;
+        self.events
+            .customer_deleted(project, &current.meta.id)
+            .await?;
+        Ok(current)
+    }
+}

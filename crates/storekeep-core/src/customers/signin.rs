@@ -1,0 +1,155 @@
+//! Sign-in and change-password. Every failed sign-in does the same work as a wrong password:
+//! one Argon2 computation (the real one or `dummy_verify`) and the same storage reads, so the
+//! answer time does not tell whether an email exists, in which store, or with which mode.
+
+use crate::common::ClientLogging;
+use crate::error::{ApiError, ApiResult};
+use crate::storage::{Collection, Lookup};
+
+use super::draft::{CustomerChangePassword, CustomerSignin};
+use super::model::{AuthenticationMode, Customer, CustomerSignInResult};
+use super::rules::{normalize_email, store_email_scope, GLOBAL_EMAIL_SCOPE};
+use super::service::{reject_cart, CustomerService};
+use crate::resource::{check_version, storage_error};
+
+/// An id no customer has: the look-up made when no claim matched, for timing parity.
+pub(super) const NO_CUSTOMER: &str = "00000000-0000-0000-0000-000000000000";
+
+impl CustomerService {
+    /// The id of the customer holding an email claim in `scope`, if any.
+    async fn claim_owner(
+        &self,
+        project: &str,
+        scope: &str,
+        email: &str,
+    ) -> ApiResult<Option<String>> {
+        self.repo
+            .storage()
+            .find_claim_owner(Collection::Customers, project, scope, email)
+            .await
+            .map_err(|e| storage_error(e, ""))
+    }
+
+    /// The customer an endpoint finds by email (case-insensitively): the project endpoints
+    /// find only global customers; a store's endpoints find the store's customer with that
+    /// email, else the global one (D1). Always does the same reads whether found or not.
+    pub async fn find_by_email(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        email: &str,
+    ) -> ApiResult<Option<Customer>> {
+        let email = normalize_email(email);
+        let mut owner = None;
+        if let Some(s) = store {
+            owner = self
+                .claim_owner(project, &store_email_scope(s), &email)
+                .await?;
+        }
+        if owner.is_none() {
+            owner = self
+                .claim_owner(project, GLOBAL_EMAIL_SCOPE, &email)
+                .await?;
+        }
+        let id = owner.as_deref().unwrap_or(NO_CUSTOMER);
+        let found: Option<Customer> = self.repo.find(project, Lookup::Id(id)).await?;
+        Ok(found.filter(|c| match store {
+            None => c.is_global(),
+            Some(s) => c.visible_in(Some(s)),
+        }))
+    }
+
+    /// Check an email and password (the `/login` endpoints and the OAuth password flow):
+    /// the customer, or `InvalidCredentials`. A hash made with other parameters than the
+    /// configured ones is replaced on success.
+    pub async fn authenticate(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        email: &str,
+        password: &str,
+    ) -> ApiResult<Customer> {
+        let found = self.find_by_email(project, store, email).await?;
+        let with_hash = found.and_then(|c| match (&c.password, c.authentication_mode) {
+            (Some(h), AuthenticationMode::Password) => Some((h.clone(), c)),
+            _ => None,
+        });
+        let Some((hash, customer)) = with_hash else {
+            self.passwords.dummy_verify(password).await?;
+            return Err(ApiError::InvalidCredentials);
+        };
+        if !self.passwords.verify(password, &hash).await? {
+            return Err(ApiError::InvalidCredentials);
+        }
+        if !self.passwords.needs_rehash(&hash) {
+            return Ok(customer);
+        }
+        let mut next = customer.clone();
+        next.password = Some(self.passwords.hash(password).await?);
+        match self
+            .repo
+            .save(project, &customer, next, &ClientLogging::default(), None)
+            .await
+        {
+            Ok(saved) => Ok(saved),
+            Err(e) => {
+                // The sign-in is valid; the next one will try the rehash again.
+                tracing::warn!(error = %e, customer = %customer.meta.id, "could not store a rehashed password");
+                Ok(customer)
+            }
+        }
+    }
+
+    /// `POST /login` and `POST /in-store/key={s}/login`.
+    pub async fn sign_in(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        s: CustomerSignin,
+    ) -> ApiResult<CustomerSignInResult> {
+        let customer = self
+            .authenticate(project, store, &s.email, s.password.expose())
+            .await?;
+        reject_cart(s.anonymous_cart.as_ref(), s.anonymous_cart_id.as_deref())?;
+        Ok(CustomerSignInResult {
+            customer,
+            cart: None,
+        })
+    }
+
+    /// `POST /customers/password` (global or in-store): the current password must match.
+    pub async fn change_password(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: &ClientLogging,
+        b: CustomerChangePassword,
+    ) -> ApiResult<Customer> {
+        let current = self.get(project, store, Lookup::Id(&b.id)).await?;
+        check_version(&current, b.version)?;
+        self.passwords.check_policy(b.new_password.expose())?;
+        let matches = match (&current.password, current.authentication_mode) {
+            (Some(h), AuthenticationMode::Password) => {
+                self.passwords
+                    .verify(b.current_password.expose(), h)
+                    .await?
+            }
+            _ => {
+                self.passwords
+                    .dummy_verify(b.current_password.expose())
+                    .await?;
+                false
+            }
+        };
+        if !matches {
+            return Err(ApiError::InvalidCurrentPassword);
+        }
+        let mut next = current.clone();
+        next.password = Some(self.passwords.hash(b.new_password.expose()).await?);
+        let saved = self.save(project, by, &current, next).await?;
+        self.events
+            .password_changed(project, &saved.meta.id, false)
+            .await?;
+        Ok(saved)
+    }
+}

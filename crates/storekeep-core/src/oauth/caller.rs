@@ -1,0 +1,49 @@
+//! The caller of an API request, as its bearer token describes it.
+
+use crate::common::{ClientLogging, Reference};
+use crate::error::ApiResult;
+use crate::scopes::{grants, insufficient_scope, Perm, Scope};
+
+/// Who is calling: the token's client, project and scopes (and, for customer sessions, the
+/// customer or anonymous id and store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub client_id: String,
+    pub project: String,
+    pub scopes: Vec<Scope>,
+    /// When the token expires (epoch milliseconds).
+    pub expires_at_ms: i64,
+    pub customer_id: Option<String>,
+    pub anonymous_id: Option<String>,
+    pub store_key: Option<String>,
+}
+
+impl Caller {
+    /// Refuse with 403 `insufficient_scope` unless the token is of `project` and its scopes
+    /// grant `perm` there (for `store` on in-store routes). A token of another project gets
+    /// the same answer as a missing scope, so it learns nothing about that project.
+    pub fn require(&self, project: &str, perm: Perm, store: Option<&str>) -> ApiResult<()> {
+        if self.project == project && grants(&self.scopes, project, perm, store) {
+            Ok(())
+        } else {
+            Err(insufficient_scope(project, perm, store))
+        }
+    }
+
+    /// `createdBy`/`lastModifiedBy` for writes by this caller.
+    pub fn client_logging(&self) -> ClientLogging {
+        let external_user_id = self.scopes.iter().find_map(|s| match s {
+            Scope::ExternalUserId(id) => Some(id.clone()),
+            _ => None,
+        });
+        ClientLogging {
+            client_id: Some(self.client_id.clone()),
+            external_user_id,
+            customer: self.customer_id.as_ref().map(|id| Reference {
+                type_id: "customer".into(),
+                id: id.clone(),
+            }),
+            anonymous_id: self.anonymous_id.clone(),
+        }
+    }
+}

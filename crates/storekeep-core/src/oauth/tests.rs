@@ -1,0 +1,145 @@
+use std::sync::Arc;
+
+use super::cache::TokenCache;
+use super::secret::{ct_eq, hash_secret, random_token, sha256_hex, verify_secret};
+use super::*;
+
+fn client(scope: &str) -> ClientRecord {
+    ClientRecord {
+        id: "c1".into(),
+        project: "p1".into(),
+        scopes: Scope::parse_list(scope).unwrap(),
+        access_validity_secs: 172_800,
+        refresh_validity_secs: 17_280_000,
+        delete_at_ms: None,
+        last_used_at: None,
+    }
+}
+
+fn caller(client_id: &str, expires_at_ms: i64) -> Arc<Caller> {
+    Arc::new(Caller {
+        client_id: client_id.into(),
+        project: "p1".into(),
+        scopes: Vec::new(),
+        expires_at_ms,
+        customer_id: None,
+        anonymous_id: None,
+        store_key: None,
+    })
+}
+
+#[test]
+fn tokens_are_random_base64url_of_256_bits() {
+    let a = random_token();
+    let b = random_token();
+    assert_ne!(a, b);
+    assert_eq!(a.len(), 43);
+    assert!(a
+        .bytes()
+        .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+    assert_eq!(sha256_hex("abc").len(), 64);
+    assert_eq!(
+        sha256_hex("abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert!(ct_eq("abc", "abc"));
+    assert!(!ct_eq("abc", "abd"));
+    assert!(!ct_eq("abc", "abcd"));
+}
+
+#[tokio::test]
+async fn secrets_hash_with_argon2id_and_verify() {
+    let phc = hash_secret("correct horse").await.unwrap();
+    assert!(phc.starts_with("$argon2id$"));
+    assert!(!phc.contains("correct horse"));
+    assert!(verify_secret("correct horse", &phc).await.unwrap());
+    assert!(!verify_secret("wrong horse", &phc).await.unwrap());
+    assert!(!verify_secret("x", "not a phc string").await.unwrap());
+}
+
+#[test]
+fn requested_scopes_must_be_implied_by_the_clients() {
+    let c = client("manage_project:p1");
+    assert_eq!(granted_scopes(&c, None).unwrap(), c.scopes);
+    assert_eq!(granted_scopes(&c, Some("  ")).unwrap(), c.scopes);
+    let narrowed = granted_scopes(&c, Some("view_stores:p1 manage_customers:p1:s1")).unwrap();
+    assert_eq!(
+        scope_string(&narrowed),
+        "view_stores:p1 manage_customers:p1:s1"
+    );
+    let c = client("manage_customers:p1:s1");
+    assert!(granted_scopes(&c, Some("view_customers:p1:s1")).is_ok());
+    for bad in [
+        "manage_customers:p1",
+        "manage_customers:p1:s2",
+        "customer_id:x",
+        "nope:p1",
+    ] {
+        let e = granted_scopes(&c, Some(bad)).unwrap_err();
+        assert_eq!(e.code(), "invalid_scope", "{bad}");
+        assert_eq!(e.status(), 400);
+    }
+}
+
+#[test]
+fn the_cache_respects_expiry_ttl_and_client_removal() {
+    let cache = TokenCache::default();
+    cache.insert("h1".into(), caller("c1", 100_000), 0);
+    cache.insert("h2".into(), caller("c2", 100_000), 0);
+    assert!(cache.get("h1", 1).is_some());
+    assert!(cache.get("h1", TOKEN_CACHE_TTL_MS).is_none(), "TTL");
+    cache.insert("h3".into(), caller("c1", 10), 0);
+    assert!(cache.get("h3", 10).is_none(), "token expiry");
+    cache.remove_client("c1");
+    assert!(cache.get("h1", 1).is_none());
+    assert!(cache.get("h2", 1).is_some());
+    cache.remove("h2");
+    assert!(cache.get("h2", 1).is_none());
+}
+
+#[test]
+fn callers_check_project_and_scope() {
+    let mut c = (*caller("c1", 0)).clone();
+    c.scopes = Scope::parse_list("view_stores:p1 external_user_id:u1").unwrap();
+    assert!(c.require("p1", Perm::ViewStores, None).is_ok());
+    let e = c.require("p1", Perm::ManageStores, None).unwrap_err();
+    assert_eq!(e.code(), "insufficient_scope");
+    let e = c.require("p2", Perm::ViewStores, None).unwrap_err();
+    assert_eq!(e.code(), "insufficient_scope");
+    let by = c.client_logging();
+    assert_eq!(by.client_id.as_deref(), Some("c1"));
+    assert_eq!(by.external_user_id.as_deref(), Some("u1"));
+}
+
+#[test]
+fn token_responses_hide_tokens_from_debug() {
+    let t = TokenResponse {
+        access_token: "secret-access".into(),
+        token_type: "Bearer",
+        expires_in: 1,
+        scope: "s".into(),
+        refresh_token: Some("secret-refresh".into()),
+    };
+    let d = format!("{t:?}");
+    assert!(!d.contains("secret-access") && !d.contains("secret-refresh"));
+}
+
+#[test]
+fn oauth_errors_render_the_auth_error_response() {
+    for (e, status) in [
+        (ApiError::InvalidClient("m".into()), 401),
+        (ApiError::InvalidScope("m".into()), 400),
+        (ApiError::InvalidRequest("m".into()), 400),
+        (ApiError::UnsupportedGrantType("m".into()), 400),
+        (ApiError::InvalidGrant("m".into()), 400),
+        (ApiError::InvalidCustomerAccountCredentials("m".into()), 400),
+    ] {
+        assert_eq!(e.status(), status);
+        assert!(e.is_auth_error());
+        let body = e.to_body();
+        assert_eq!(body["error"], e.code());
+        assert_eq!(body["error_description"], "m");
+        assert_eq!(body["errors"][0]["code"], e.code());
+        assert_eq!(body["statusCode"], status);
+    }
+}

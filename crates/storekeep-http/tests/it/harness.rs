@@ -1,0 +1,263 @@
+//! The shared test harness: a router over a fresh storage backend, a project with an admin
+//! API client (`manage_project:{p}`) and its token, a manual clock, and helpers that send a
+//! request and return `(StatusCode, Value)`.
+//!
+//! `each(|h| async move { … })` runs a test on in-memory SQLite and, when
+//! `STOREKEEP_TEST_POSTGRES_URL` is set, on PostgreSQL too (with a fresh project key, so
+//! tests share the database and run in parallel).
+
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use storekeep_core::api_clients::{ApiClientDraft, ApiClientWithSecret};
+use storekeep_core::clock::ManualClock;
+use storekeep_core::projects::ProjectDraft;
+use storekeep_core::storage::Storage;
+use storekeep_core::Services;
+use storekeep_http::{router, AppState};
+use storekeep_sql::{PgStore, SqliteStore};
+use tower::ServiceExt;
+
+/// Which backend a harness runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// A router over one backend with a project and an admin client.
+pub struct Harness {
+    pub kind: Kind,
+    pub app: Router,
+    pub services: Services,
+    pub clock: Arc<ManualClock>,
+    pub project: String,
+    pub admin_id: String,
+    pub admin_secret: String,
+    pub admin_token: String,
+}
+
+/// The PostgreSQL URL of the test database, if configured.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("STOREKEEP_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// Run a test on every configured backend.
+pub async fn each<F, Fut>(f: F)
+where
+    F: Fn(Harness) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    f(Harness::new(Kind::Sqlite).await).await;
+    if postgres_url().is_some() {
+        f(Harness::new(Kind::Postgres).await).await;
+    }
+}
+
+/// A fresh, valid project key.
+pub fn fresh_key(prefix: &str) -> String {
+    format!("{prefix}-{}", uuid::Uuid::new_v4())
+}
+
+/// An API client draft with these scopes.
+pub fn draft(scope: &str) -> ApiClientDraft {
+    ApiClientDraft {
+        name: "test client".into(),
+        scope: scope.to_string(),
+        delete_days_after_creation: None,
+        access_token_validity_seconds: None,
+        refresh_token_validity_seconds: None,
+    }
+}
+
+/// `Authorization: Basic …` for a client.
+pub fn basic(id: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{id}:{secret}")))
+}
+
+impl Harness {
+    /// A harness over a new backend of `kind`.
+    pub async fn new(kind: Kind) -> Harness {
+        let storage: Arc<dyn Storage> = match kind {
+            Kind::Sqlite => Arc::new(SqliteStore::in_memory().await.unwrap()),
+            Kind::Postgres => {
+                Arc::new(PgStore::connect(&postgres_url().unwrap(), 4).await.unwrap())
+            }
+        };
+        let clock = ManualClock::starting_now();
+        let services = Services::with_clock(storage, clock.clone());
+        let app = router(AppState::new(services.clone()));
+        let mut h = Harness {
+            kind,
+            app,
+            services,
+            clock,
+            project: fresh_key("p"),
+            admin_id: String::new(),
+            admin_secret: String::new(),
+            admin_token: String::new(),
+        };
+        let project = h.project.clone();
+        let (id, secret) = h
+            .project_client(&project, &format!("manage_project:{project}"))
+            .await;
+        h.admin_token = h.token_of(&id, &secret).await;
+        h.admin_id = id;
+        h.admin_secret = secret;
+        h
+    }
+
+    /// Another storekeep instance over the same storage and clock, with its own caches (as
+    /// several instances on one PostgreSQL database).
+    pub fn second_instance(&self) -> Harness {
+        let services =
+            Services::with_clock(self.services.repo.storage().clone(), self.clock.clone());
+        Harness {
+            kind: self.kind,
+            app: router(AppState::new(services.clone())),
+            services,
+            clock: self.clock.clone(),
+            project: self.project.clone(),
+            admin_id: self.admin_id.clone(),
+            admin_secret: self.admin_secret.clone(),
+            admin_token: self.admin_token.clone(),
+        }
+    }
+
+    /// Send a request; the body as JSON (`Null` when empty, a string when not JSON).
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        (status, headers, body)
+    }
+
+    /// Call the API with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: Method,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let (status, _, value) = self.send(req.body(body).unwrap()).await;
+        (status, value)
+    }
+
+    /// POST a form to an OAuth endpoint, with an optional `Authorization` header value.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        authorization: Option<&str>,
+        form: &str,
+    ) -> (StatusCode, HeaderMap, Value) {
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(a) = authorization {
+            req = req.header(header::AUTHORIZATION, a);
+        }
+        self.send(req.body(Body::from(form.to_string())).unwrap())
+            .await
+    }
+
+    /// Make sure a project exists.
+    pub async fn ensure_project(&self, project: &str) {
+        self.services
+            .projects
+            .create(ProjectDraft {
+                key: project.to_string(),
+                languages: vec!["en".into()],
+                currencies: vec!["EUR".into()],
+                countries: vec!["DE".into()],
+                ..ProjectDraft::default()
+            })
+            .await
+            .unwrap();
+    }
+
+    /// Create an API client through the core service.
+    pub async fn create_client(&self, project: &str, d: ApiClientDraft) -> ApiClientWithSecret {
+        self.ensure_project(project).await;
+        self.services.api_clients.create(project, d).await.unwrap()
+    }
+
+    /// A client of `project` with `scope`: `(id, secret)`.
+    pub async fn project_client(&self, project: &str, scope: &str) -> (String, String) {
+        let c = self.create_client(project, draft(scope)).await;
+        (c.client.id, c.secret)
+    }
+
+    /// A client of this harness's project with `scope`.
+    pub async fn client(&self, scope: &str) -> (String, String) {
+        self.project_client(&self.project, scope).await
+    }
+
+    /// Request a token with client credentials; the raw answer.
+    pub async fn request_token(
+        &self,
+        id: &str,
+        secret: &str,
+        scope: Option<&str>,
+    ) -> (StatusCode, Value) {
+        let form = match scope {
+            Some(s) => format!("grant_type=client_credentials&scope={s}"),
+            None => "grant_type=client_credentials".to_string(),
+        };
+        let (status, _, body) = self
+            .post_form("/oauth/token", Some(&basic(id, secret)), &form)
+            .await;
+        (status, body)
+    }
+
+    /// A token of a client (all its scopes).
+    pub async fn token_of(&self, id: &str, secret: &str) -> String {
+        let (status, body) = self.request_token(id, secret, None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// A token with exactly these scopes (of a new client of this project).
+    pub async fn token(&self, scope: &str) -> String {
+        let (id, secret) = self.client(scope).await;
+        self.token_of(&id, &secret).await
+    }
+
+    /// A token of a new client of another project with these scopes (`{q}` in `scope` is
+    /// replaced by that project's key); returns `(project, token)`.
+    pub async fn foreign_token(&self, scope: &str) -> (String, String) {
+        let q = fresh_key("q");
+        let (id, secret) = self.project_client(&q, &scope.replace("{q}", &q)).await;
+        (q.clone(), self.token_of(&id, &secret).await)
+    }
+}

@@ -1,0 +1,171 @@
+//! Queries by indexed fields use the indexes on both backends.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use storekeep_core::query::{base_fields, validate_predicate, Field, FieldType, Query, Schema};
+use storekeep_core::storage::{Collection, Storage, Uniqueness};
+use storekeep_sql::Backend;
+
+use crate::{doc, project, Kind};
+
+backend_cases!(indexed_lookups);
+
+const BASE: [Field; 7] = base_fields();
+const CUSTOMER: Schema = Schema(&[
+    BASE[0],
+    BASE[1],
+    BASE[2],
+    Field::body("email", FieldType::String),
+]);
+
+/// Documents per collection, so that an index is clearly the cheaper plan for PostgreSQL.
+const ROWS: usize = 2000;
+
+async fn fill(store: &std::sync::Arc<dyn Storage>, p: &str) {
+    let mut tasks = Vec::new();
+    for chunk in 0..8 {
+        let (store, p) = (store.clone(), p.to_string());
+        tasks.push(tokio::spawn(async move {
+            for i in (chunk..ROWS).step_by(8) {
+                for coll in [Collection::Stores, Collection::Customers] {
+                    let d = doc(
+                        &format!("id-{i:05}"),
+                        Some(&format!("key-{i:05}")),
+                        1,
+                        json!({ "email": format!("user{i}@example.com"), "n": i }),
+                    );
+                    store
+                        .insert(coll, &p, &d, &Uniqueness::default())
+                        .await
+                        .expect("insert");
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.expect("task");
+    }
+}
+
+/// Refresh PostgreSQL's statistics so the planner knows the table sizes.
+async fn analyze() {
+    let Some(url) = crate::pg_url() else { return };
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    for t in ["stores", "customers"] {
+        sqlx::query(&format!("ANALYZE {t}"))
+            .execute(&pool)
+            .await
+            .expect("analyze");
+    }
+    pool.close().await;
+}
+
+async fn plan(b: &Backend, coll: Collection, p: &str, schema: Schema, src: &str) -> String {
+    let q = match src {
+        "" => Query::all(20),
+        _ => Query {
+            filter: Some(validate_predicate(src, schema, &HashMap::new()).expect("valid")),
+            ..Query::all(20)
+        },
+    };
+    let r = match b {
+        Backend::Sqlite(s) => s.explain(coll, p, &q).await,
+        Backend::Postgres(s) => s.explain(coll, p, &q).await,
+    };
+    r.expect("explain")
+}
+
+async fn indexed_lookups(b: Backend, kind: Kind) {
+    let store = b.storage();
+    let p = project();
+    fill(&store, &p).await;
+    if kind == Kind::Postgres {
+        analyze().await;
+    }
+    let st = crate::fixture::SCHEMA;
+    let cases = [
+        (
+            Collection::Stores,
+            st,
+            "id = \"id-00042\"",
+            "PRIMARY KEY",
+            "stores_pkey",
+        ),
+        (
+            Collection::Stores,
+            st,
+            "key = \"key-00042\"",
+            "stores_key",
+            "stores_key",
+        ),
+        (Collection::Stores, st, "", "PRIMARY KEY", "stores_pkey"),
+        (
+            Collection::Customers,
+            CUSTOMER,
+            "id = \"id-00042\"",
+            "PRIMARY KEY",
+            "customers_pkey",
+        ),
+        (
+            Collection::Customers,
+            CUSTOMER,
+            "key = \"key-00042\"",
+            "customers_key",
+            "customers_key",
+        ),
+        (
+            Collection::Customers,
+            CUSTOMER,
+            "email = \"user42@example.com\"",
+            "customers_email",
+            "customers_email",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (coll, schema, src, sqlite_index, pg_index) in cases {
+        let text = plan(&b, coll, &p, schema, src).await;
+        let ok = match kind {
+            Kind::Sqlite => {
+                let uses = ["USING INDEX", "USING PRIMARY KEY", "USING COVERING INDEX"]
+                    .iter()
+                    .any(|u| text.contains(u));
+                let full_scan = text.lines().any(|l| {
+                    let l = l.trim();
+                    l.starts_with("SCAN") && !l.contains("USING")
+                });
+                uses && !full_scan && text.contains(sqlite_index)
+            }
+            Kind::Postgres => {
+                let uses = ["Index Scan", "Bitmap Index Scan", "Index Only Scan"]
+                    .iter()
+                    .any(|u| text.contains(u));
+                uses && !text.contains("Seq Scan") && text.contains(pg_index)
+            }
+        };
+        if !ok {
+            failures.push(format!("{coll:?} where {src:?}:\n{text}"));
+        }
+    }
+    // The lookups themselves still answer correctly.
+    let q = Query {
+        filter: Some(
+            validate_predicate("email = \"user42@example.com\"", CUSTOMER, &HashMap::new())
+                .expect("valid"),
+        ),
+        ..Query::all(20)
+    };
+    let page = store
+        .query(Collection::Customers, &p, &q)
+        .await
+        .expect("query");
+    assert_eq!(
+        crate::fixture::ids(&page.docs),
+        vec!["id-00042".to_string()]
+    );
+    assert!(
+        failures.is_empty(),
+        "{kind:?}: plans without index use:\n{}",
+        failures.join("\n")
+    );
+}
