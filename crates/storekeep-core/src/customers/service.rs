@@ -136,6 +136,12 @@ impl CustomerService {
         self
     }
 
+    /// The same service hashing with `passwords` (e.g. from the server's configuration).
+    pub fn with_passwords(mut self, passwords: Passwords) -> Self {
+        self.passwords = passwords;
+        self
+    }
+
     /// The password hasher (shared with whoever needs the same pool).
     pub fn passwords(&self) -> &Passwords {
         &self.passwords

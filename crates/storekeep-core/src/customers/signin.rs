@@ -40,17 +40,19 @@ impl CustomerService {
         email: &str,
     ) -> ApiResult<Option<Customer>> {
         let email = normalize_email(email);
-        let mut owner = None;
-        if let Some(s) = store {
-            owner = self
-                .claim_owner(project, &store_email_scope(s), &email)
-                .await?;
-        }
-        if owner.is_none() {
-            owner = self
-                .claim_owner(project, GLOBAL_EMAIL_SCOPE, &email)
-                .await?;
-        }
+        // Both look-ups always run in-store, so a store customer and a global one cost the
+        // same; D2 guarantees that at most one of them exists.
+        let in_store = match store {
+            Some(s) => {
+                self.claim_owner(project, &store_email_scope(s), &email)
+                    .await?
+            }
+            None => None,
+        };
+        let global = self
+            .claim_owner(project, GLOBAL_EMAIL_SCOPE, &email)
+            .await?;
+        let owner = in_store.or(global);
         let id = owner.as_deref().unwrap_or(NO_CUSTOMER);
         let found: Option<Customer> = self.repo.find(project, Lookup::Id(id)).await?;
         Ok(found.filter(|c| match store {
