@@ -131,12 +131,20 @@ impl ApiClientService {
 
     /// `DELETE /{p}/api-clients/{id}`: the client, its secret and all its tokens.
     pub async fn delete(&self, project: &str, id: &str) -> ApiResult<ApiClient> {
-        let (client, version) = load_client(&self.repo, project, id)
-            .await?
-            .ok_or_else(|| ApiError::not_found_id(id))?;
         // The client document first: without it no token of the client is accepted any
-        // more, even if what follows fails half-way.
-        delete_client(&self.repo, project, id, version).await?;
+        // more, even if what follows fails half-way. A token request may bump the
+        // document's version (`lastUsedAt`) in between; then read it again.
+        let mut attempts = 0;
+        let client = loop {
+            let (client, version) = load_client(&self.repo, project, id)
+                .await?
+                .ok_or_else(|| ApiError::not_found_id(id))?;
+            match delete_client(&self.repo, project, id, version).await {
+                Ok(()) => break client,
+                Err(ApiError::ConcurrentModification { .. }) if attempts < 3 => attempts += 1,
+                Err(e) => return Err(e),
+            }
+        };
         self.oauth.secrets().delete(id).await?;
         self.oauth.revoke_client(id).await?;
         Ok(client)

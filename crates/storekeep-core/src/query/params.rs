@@ -86,10 +86,12 @@ fn parse_u32(name: &str, raw: &Option<String>, default: u32, max: u32) -> Result
 pub fn parse_query_params(p: &QueryParams, schema: Schema) -> Result<Query, ApiError> {
     let limit = parse_u32("limit", &p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = parse_u32("offset", &p.offset, 0, MAX_OFFSET)?;
-    let with_total = match p.with_total.as_deref() {
+    // Booleans are case-insensitive: the Python SDK sends `True`/`False`.
+    let with_total = match p.with_total.as_deref().map(str::to_ascii_lowercase).as_deref() {
         None | Some("true") => true,
         Some("false") => false,
-        Some(other) => {
+        Some(_) => {
+            let other = p.with_total.as_deref().unwrap_or_default();
             return Err(ApiError::InvalidInput(format!(
                 "Malformed parameter: withTotal: '{other}' is not a boolean."
             )))

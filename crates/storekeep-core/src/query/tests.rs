@@ -400,7 +400,7 @@ fn query_params_defaults_and_limits() {
     );
     let q = params(&[
         ("limit", "0"),
-        ("withTotal", "true"),
+        ("withTotal", "True"),
         ("expand", "x"),
         ("other", "y"),
     ]);
@@ -429,8 +429,8 @@ fn query_params_defaults_and_limits() {
             "withTotal: 'maybe' is not a boolean",
         ),
         (
-            &[("withTotal", "TRUE")],
-            "withTotal: 'TRUE' is not a boolean",
+            &[("withTotal", "yes")],
+            "withTotal: 'yes' is not a boolean",
         ),
         (
             &[("var.my-var", "x")],

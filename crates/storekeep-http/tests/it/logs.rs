@@ -2,7 +2,7 @@
 //! a client is created, a token issued, introspected and used, and the client deleted.
 
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::http::{Method, StatusCode};
 use serde_json::json;
@@ -30,16 +30,26 @@ impl<'a> MakeWriter<'a> for Buffer {
     }
 }
 
+/// The process-wide TRACE subscriber, installed once; every test's events land in its
+/// buffer (a thread-local subscriber misses events while other tests run in parallel, because
+/// of tracing's per-callsite interest caching).
+fn captured() -> &'static Buffer {
+    static BUF: OnceLock<Buffer> = OnceLock::new();
+    BUF.get_or_init(|| {
+        let buf = Buffer::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(buf.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::set_global_default(subscriber).unwrap();
+        buf
+    })
+}
+
 #[tokio::test]
 async fn secrets_and_tokens_are_never_logged() {
-    let buf = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(buf.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-
+    let buf = captured();
     let h = Harness::new(Kind::Sqlite).await;
     let p = h.project.clone();
     let uri = format!("/{p}/api-clients");
@@ -72,8 +82,9 @@ async fn secrets_and_tokens_are_never_logged() {
 
     let log = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(
-        log.contains("request"),
-        "the subscriber captured the request spans: {log}"
+        log.contains("route=/oauth/token") && log.contains("route=/{project}/api-clients/{id}"),
+        "the subscriber captured the request spans ({} bytes)",
+        log.len()
     );
     for (what, value) in [
         ("client secret", secret.as_str()),

@@ -388,3 +388,21 @@ async fn bearer_tokens_are_checked() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn expired_tokens_are_purged() {
+    // SQLite only: a purge on the shared PostgreSQL database would also delete the tokens of
+    // tests running in parallel on their own clocks.
+    let h = Harness::new(crate::harness::Kind::Sqlite).await;
+    let short = h.token(&format!("view_stores:{}", h.project)).await;
+    assert_eq!(h.services.oauth.purge_expired().await.unwrap(), 0);
+    h.clock.advance_secs(172_800);
+    let fresh = h.token_of(&h.admin_id, &h.admin_secret).await;
+    let purged = h.services.oauth.purge_expired().await.unwrap();
+    assert_eq!(purged, 2, "the admin's first token and the short one");
+    let uri = format!("/{}/stores", h.project);
+    let (status, _) = h.call(Method::GET, &uri, Some(&fresh), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = h.call(Method::GET, &uri, Some(&short), None).await;
+    assert_oauth_error(status, &body, StatusCode::UNAUTHORIZED, "invalid_token");
+}

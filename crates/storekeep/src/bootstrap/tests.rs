@@ -20,7 +20,12 @@ fn with_client(secret: &str) -> Bootstrap {
 
 async fn count_clients(s: &Services, project: &str) -> u64 {
     let params = storekeep_core::query::QueryParams::default();
-    s.api_clients.query(project, &params).await.unwrap().total.unwrap()
+    s.api_clients
+        .query(project, &params)
+        .await
+        .unwrap()
+        .total
+        .unwrap()
 }
 
 #[tokio::test]
@@ -29,7 +34,11 @@ async fn credentials_from_the_environment_are_idempotent() {
     run(&s, &with_client("first-secret")).await.unwrap();
     let c = s.api_clients.get("shop", "shop-admin").await.unwrap();
     assert_eq!(c.scope, "manage_project:shop");
-    assert!(s.oauth.authenticate_client("shop-admin", "first-secret").await.is_ok());
+    assert!(s
+        .oauth
+        .authenticate_client("shop-admin", "first-secret")
+        .await
+        .is_ok());
 
     run(&s, &with_client("first-secret")).await.unwrap();
     assert_eq!(count_clients(&s, "shop").await, 1);
@@ -37,8 +46,16 @@ async fn credentials_from_the_environment_are_idempotent() {
 
     run(&s, &with_client("second-secret")).await.unwrap();
     assert_eq!(count_clients(&s, "shop").await, 1);
-    assert!(s.oauth.authenticate_client("shop-admin", "second-secret").await.is_ok());
-    assert!(s.oauth.authenticate_client("shop-admin", "first-secret").await.is_err());
+    assert!(s
+        .oauth
+        .authenticate_client("shop-admin", "second-secret")
+        .await
+        .is_ok());
+    assert!(s
+        .oauth
+        .authenticate_client("shop-admin", "first-secret")
+        .await
+        .is_err());
 }
 
 #[tokio::test]
@@ -78,7 +95,10 @@ async fn incomplete_credentials_are_refused() {
         ..with_client("x")
     };
     run(&s, &with_client("x")).await.unwrap();
-    assert!(run(&s, &taken).await.is_err(), "a client id of another project");
+    assert!(
+        run(&s, &taken).await.is_err(),
+        "a client id of another project"
+    );
 }
 
 #[tokio::test]
@@ -94,5 +114,9 @@ async fn the_first_start_creates_one_admin_client() {
     s.projects.get(DEFAULT_PROJECT).await.unwrap();
     assert_eq!(count_clients(&s, DEFAULT_PROJECT).await, 1);
     run(&s, &none).await.unwrap();
-    assert_eq!(count_clients(&s, DEFAULT_PROJECT).await, 1, "only on the first start");
+    assert_eq!(
+        count_clients(&s, DEFAULT_PROJECT).await,
+        1,
+        "only on the first start"
+    );
 }
