@@ -73,6 +73,13 @@ pub enum ApiError {
     /// A project language that stores still use cannot be removed.
     #[error("{0}")]
     LanguageUsedInStores(String),
+    /// A cart in a store names a country that is not among the store's countries.
+    #[error("The country {country} is not configured for the store {store}.")]
+    CountryNotConfiguredInStore {
+        store: String,
+        store_countries: Vec<String>,
+        country: String,
+    },
     /// A limit on the number of resources is reached.
     #[error("{message}")]
     MaxResourceLimitExceeded {
@@ -104,6 +111,9 @@ pub enum ApiError {
     /// OAuth password flow: no customer with these credentials (in that store).
     #[error("{0}")]
     InvalidCustomerAccountCredentials(String),
+    /// OAuth anonymous flow: the requested `anonymous_id` is already used by another session.
+    #[error("{0}")]
+    AnonymousIdAlreadyInUse(String),
     /// Too many requests (sign-in throttling).
     #[error("{message}")]
     TooManyRequests {
@@ -151,6 +161,7 @@ impl ApiError {
             ApiError::ExpiredCustomerPasswordToken => "ExpiredCustomerPasswordToken",
             ApiError::ExpiredCustomerEmailToken => "ExpiredCustomerEmailToken",
             ApiError::ProjectNotConfiguredForLanguages { .. } => "ProjectNotConfiguredForLanguages",
+            ApiError::CountryNotConfiguredInStore { .. } => "CountryNotConfiguredInStore",
             ApiError::MaxResourceLimitExceeded { .. } => "MaxResourceLimitExceeded",
             ApiError::LanguageUsedInStores(_) => "LanguageUsedInStores",
             ApiError::InvalidToken(_) => "invalid_token",
@@ -163,6 +174,7 @@ impl ApiError {
             ApiError::InvalidCustomerAccountCredentials(_) => {
                 "invalid_customer_account_credentials"
             }
+            ApiError::AnonymousIdAlreadyInUse(_) => "AnonymousIdAlreadyInUse",
             ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
             ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
@@ -187,13 +199,15 @@ impl ApiError {
             | ApiError::ExpiredCustomerPasswordToken
             | ApiError::ExpiredCustomerEmailToken
             | ApiError::ProjectNotConfiguredForLanguages { .. }
+            | ApiError::CountryNotConfiguredInStore { .. }
             | ApiError::MaxResourceLimitExceeded { .. }
             | ApiError::LanguageUsedInStores(_)
             | ApiError::InvalidScope(_)
             | ApiError::InvalidRequest(_)
             | ApiError::UnsupportedGrantType(_)
             | ApiError::InvalidGrant(_)
-            | ApiError::InvalidCustomerAccountCredentials(_) => 400,
+            | ApiError::InvalidCustomerAccountCredentials(_)
+            | ApiError::AnonymousIdAlreadyInUse(_) => 400,
             ApiError::InvalidToken(_) | ApiError::InvalidClient(_) => 401,
             ApiError::InsufficientScope(_) => 403,
             ApiError::ResourceNotFound(_) => 404,
@@ -218,6 +232,7 @@ impl ApiError {
                 | ApiError::UnsupportedGrantType(_)
                 | ApiError::InvalidGrant(_)
                 | ApiError::InvalidCustomerAccountCredentials(_)
+                | ApiError::AnonymousIdAlreadyInUse(_)
         )
     }
 
@@ -275,6 +290,14 @@ impl ApiError {
             }
             ApiError::ProjectNotConfiguredForLanguages { languages } => {
                 obj.insert("languages".into(), json!(languages));
+            }
+            ApiError::CountryNotConfiguredInStore {
+                store_countries,
+                country,
+                ..
+            } => {
+                obj.insert("storeCountries".into(), json!(store_countries));
+                obj.insert("country".into(), json!(country));
             }
             ApiError::MaxResourceLimitExceeded {
                 exceeded_resource, ..

@@ -4,6 +4,7 @@
 //! [`storage::Storage`].
 
 pub mod api_clients;
+pub mod carts;
 pub mod clock;
 pub mod common;
 pub mod customers;
@@ -28,6 +29,7 @@ pub struct Services {
     pub projects: projects::ProjectService,
     pub stores: stores::StoreService,
     pub customers: customers::CustomerService,
+    pub carts: carts::CartService,
     pub api_clients: api_clients::ApiClientService,
     pub oauth: oauth::OAuthService,
 }
@@ -38,19 +40,29 @@ impl Services {
         Self::with_clock(storage, Arc::new(clock::SystemClock))
     }
 
+    /// The same services with another sign-in throttle (D12), e.g. from the server's
+    /// configuration (the default is [`oauth::ThrottleConfig::default`]).
+    pub fn with_signin_throttle(mut self, config: oauth::ThrottleConfig) -> Self {
+        self.customers = self.customers.with_signin_throttle(config);
+        self
+    }
+
     /// Services over a storage backend and a clock (tests inject a manual clock to observe
     /// token expiry).
     pub fn with_clock(storage: Arc<dyn storage::Storage>, clock: Arc<dyn clock::Clock>) -> Self {
         let repo = resource::Repo::new(storage);
         let projects = projects::ProjectService::new(repo.clone());
         let stores = stores::StoreService::new(repo.clone(), projects.clone());
+        let carts = carts::CartService::new(repo.clone(), projects.clone());
         let oauth = oauth::OAuthService::new(repo.clone(), clock.clone());
         let customers = customers::CustomerService::new(
             repo.clone(),
             projects.clone(),
             password::Passwords::default(),
             clock.clone(),
-        );
+        )
+        .with_events(oauth.customer_events())
+        .with_signin_throttle(oauth::ThrottleConfig::default());
         let api_clients = api_clients::ApiClientService::new(
             repo.clone(),
             projects.clone(),
@@ -62,6 +74,7 @@ impl Services {
             projects,
             stores,
             customers,
+            carts,
             api_clients,
             oauth,
         }

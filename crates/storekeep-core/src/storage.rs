@@ -188,4 +188,25 @@ pub trait Storage: Send + Sync + 'static {
         scope: &str,
         value: &str,
     ) -> Result<Option<String>, StorageError>;
+
+    /// Count one attempt on the counter `key` of `project` and return `(count, expires_at_ms)`
+    /// after it. A counted attempt sets the expiry to `now_ms + ttl_ms`; a counter whose expiry
+    /// has passed starts again at 1; a counter already at `cap` stays there and keeps its
+    /// expiry (so attempts refused at the cap do not prolong the refusal). One atomic statement,
+    /// so concurrent attempts on several storekeep instances all count.
+    async fn bump_counter(
+        &self,
+        project: &str,
+        key: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+        cap: i64,
+    ) -> Result<(i64, i64), StorageError>;
+
+    /// Delete a counter (no-op when there is none).
+    async fn reset_counter(&self, project: &str, key: &str) -> Result<(), StorageError>;
+
+    /// Delete every counter (of every project) that expired at or before `now_ms`; returns
+    /// how many.
+    async fn purge_counters(&self, now_ms: i64) -> Result<u64, StorageError>;
 }

@@ -5,7 +5,23 @@
 //! Scope choices (stores.md §4, auth.md §5, the API reference): the Project resource is read
 //! with `view_project_settings` and updated with `manage_project_settings` (both implied by
 //! `manage_project`, D10); Stores use `view_stores`/`manage_stores`; API clients
-//! `view_api_clients`/`manage_api_clients`.
+//! `view_api_clients`/`manage_api_clients`; Customers (customers.md §5, auth.md §4)
+//! `view_customers` for GET/HEAD and `manage_customers` for everything else, `/login`
+//! included, and their in-store forms also with the store-scoped scopes of the path's store.
+//!
+//! My Customer endpoints (`/me…`, auth.md §6) need `manage_my_profile` (project-wide, or of the
+//! path's store on the in-store forms) and a session token as [`Session`] says. Decisions
+//! (auth.md §6, D1): `GET/POST/DELETE /me` and `/me/password` act on the token's customer and
+//! take only a customer's token (an anonymous or client token is 403); `/me/signup`,
+//! `/me/login`, `/me/password/reset` and `/me/email/confirm` take any token with the scope (an
+//! anonymous session's, whose carts then go to the customer; a customer's; or a client's, for
+//! a back end that signs shoppers up or in). A token from the in-store password flow of store
+//! `s` is fenced to the in-store endpoints of `s` on *every* route (403 elsewhere, project
+//! `/me` included). A token from the project-wide password flow (a global customer) may use
+//! `/me` and the in-store `/me` of any store, since D1 makes global customers visible in every
+//! store; if the customer is not visible in the path's store the answer is 404. Session
+//! tokens carry only session scopes (`manage_my_*`, public catalog views), so they never pass
+//! an admin route.
 
 use axum::http::Method;
 use storekeep_core::scopes::Perm;
@@ -19,6 +35,30 @@ pub enum Need {
     /// for the store of the path's `{store}` segment (`key={storeKey}`), so that store-scoped
     /// scopes of that store count too.
     Perm { perm: Perm, store_param: bool },
+    /// A My endpoint: what `Perm` needs, and a token of the kind `session` names.
+    Me {
+        perm: Perm,
+        store_param: bool,
+        session: Session,
+    },
+    /// Any valid token of the path's project, with whatever scopes: the route authorizes each
+    /// operation itself. Only `/{project}/graphql` uses it; its resolvers check, field by field
+    /// and mutation by mutation, the permission of the REST twin (project-wide, or for the
+    /// store of `inStore(key)`/`inStores(keys)`/`storeKey`), the store fence of in-store
+    /// session tokens and the session kind of `me` (storekeep-graphql's `access` module). A
+    /// `GET` that accepts HTML and has no `query` parameter is answered with the GraphiQL page
+    /// before authentication (its handler takes `Result<Ctx, _>` and looks at the error only
+    /// when it has to run a query): the page holds no data and asks for a token itself.
+    Authenticated,
+}
+
+/// Which tokens a My endpoint takes (besides the scope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Session {
+    /// Only a customer's token (password flow): the endpoint acts on that customer.
+    Customer,
+    /// Any token: a customer's, an anonymous session's or an API client's.
+    Any,
 }
 
 /// One row of the table.
@@ -36,6 +76,33 @@ const fn project(perm: Perm) -> Need {
     }
 }
 
+/// An in-store route: project-wide scopes grant it for every store, store-scoped ones for
+/// the path's store only.
+const fn in_store(perm: Perm) -> Need {
+    Need::Perm {
+        perm,
+        store_param: true,
+    }
+}
+
+/// A project-wide My endpoint.
+const fn me(session: Session) -> Need {
+    Need::Me {
+        perm: Perm::ManageMyProfile,
+        store_param: false,
+        session,
+    }
+}
+
+/// An in-store My endpoint (`manage_my_profile:{p}` or `manage_my_profile:{p}:{s}`).
+const fn in_store_me(session: Session) -> Need {
+    Need::Me {
+        perm: Perm::ManageMyProfile,
+        store_param: true,
+        session,
+    }
+}
+
 const fn rule(method: Method, pattern: &'static str, need: Need) -> Rule {
     Rule {
         method,
@@ -44,11 +111,88 @@ const fn rule(method: Method, pattern: &'static str, need: Need) -> Rule {
     }
 }
 
-static TABLE: [Rule; 15] = [
+static TABLE: &[Rule] = &[
     rule(Method::GET, "/health", Need::Public),
+    rule(Method::GET, "/{project}/graphql", Need::Authenticated),
+    rule(Method::POST, "/{project}/graphql", Need::Authenticated),
     rule(Method::GET, "/ready", Need::Public),
     rule(Method::POST, "/oauth/token", Need::Public),
     rule(Method::POST, "/oauth/introspect", Need::Public),
+    rule(
+        Method::POST,
+        "/oauth/{project}/customers/token",
+        Need::Public,
+    ),
+    rule(
+        Method::POST,
+        "/oauth/{project}/in-store/{store}/customers/token",
+        Need::Public,
+    ),
+    rule(
+        Method::POST,
+        "/oauth/{project}/anonymous/token",
+        Need::Public,
+    ),
+    rule(Method::GET, "/{project}/me", me(Session::Customer)),
+    rule(Method::POST, "/{project}/me", me(Session::Customer)),
+    rule(Method::DELETE, "/{project}/me", me(Session::Customer)),
+    rule(
+        Method::POST,
+        "/{project}/me/password",
+        me(Session::Customer),
+    ),
+    rule(Method::POST, "/{project}/me/signup", me(Session::Any)),
+    rule(Method::POST, "/{project}/me/login", me(Session::Any)),
+    rule(
+        Method::POST,
+        "/{project}/me/password/reset",
+        me(Session::Any),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/me/email/confirm",
+        me(Session::Any),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/me",
+        in_store_me(Session::Customer),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me",
+        in_store_me(Session::Customer),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/in-store/{store}/me",
+        in_store_me(Session::Customer),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/password",
+        in_store_me(Session::Customer),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/signup",
+        in_store_me(Session::Any),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/login",
+        in_store_me(Session::Any),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/password/reset",
+        in_store_me(Session::Any),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/email/confirm",
+        in_store_me(Session::Any),
+    ),
     rule(
         Method::GET,
         "/{project}",
@@ -100,11 +244,121 @@ static TABLE: [Rule; 15] = [
         "/{project}/api-clients/{id}",
         project(Perm::ManageApiClients),
     ),
+    rule(
+        Method::GET,
+        "/{project}/customers",
+        project(Perm::ViewCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/customers/{target}",
+        project(Perm::ViewCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/{target}",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/customers/{target}",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/password",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/password-token",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/password/reset",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/email-token",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/customers/email/confirm",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/login",
+        project(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/customers",
+        in_store(Perm::ViewCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/customers/{target}",
+        in_store(Perm::ViewCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/{target}",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/in-store/{store}/customers/{target}",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/password",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/password-token",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/password/reset",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/email-token",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/customers/email/confirm",
+        in_store(Perm::ManageCustomers),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/login",
+        in_store(Perm::ManageCustomers),
+    ),
 ];
 
 /// The whole table.
 pub fn route_table() -> &'static [Rule] {
-    &TABLE
+    TABLE
 }
 
 /// What `method` on the route `pattern` needs; `None` if the table does not list it.

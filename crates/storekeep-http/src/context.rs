@@ -6,7 +6,11 @@
 //! Order of checks: token (401 `invalid_token`), route in the table (else 403), token of the
 //! path's project and scopes granting the route's permission (else 403
 //! `insufficient_scope`, the same answer for another project's token so that it learns
-//! nothing about that project), then the project's existence (404).
+//! nothing about that project; a token of an in-store customer session is also refused
+//! outside its store's in-store routes, and My routes check the session kind, see
+//! [`crate::authz`]), then the project's existence (404), then, on in-store routes
+//! (`{store}` in the path), the store's existence (404, D5) — so handlers get a checked
+//! `ctx.store` and one handler serves a route's project and in-store forms.
 
 use std::sync::Arc;
 
@@ -17,8 +21,9 @@ use storekeep_core::common::ClientLogging;
 use storekeep_core::oauth::Caller;
 use storekeep_core::ApiError;
 
-use crate::authz::{need, Need};
+use crate::authz::{need, Need, Session};
 use crate::error::HttpError;
+use crate::known_stores::ensure_store;
 use crate::AppState;
 
 /// The project of the request, the authorized caller and its audit identity.
@@ -26,6 +31,9 @@ pub struct Ctx {
     pub project: String,
     pub by: ClientLogging,
     pub caller: Arc<Caller>,
+    /// The store of an in-store route (`/in-store/key={storeKey}/…`), known to exist; `None`
+    /// on project-wide routes.
+    pub store: Option<String>,
 }
 
 /// The bearer token of the `Authorization` header.
@@ -75,12 +83,36 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<MatchedPath>()
             .map(|m| m.as_str())
             .unwrap_or_default();
+        let path_store = param("store");
+        let path_store = path_store.as_deref().and_then(|s| s.strip_prefix("key="));
         match need(&parts.method, pattern) {
             Some(Need::Public) => {}
             Some(Need::Perm { perm, store_param }) => {
                 let store = param("store").filter(|_| store_param);
                 let store = store.as_deref().and_then(|s| s.strip_prefix("key="));
                 caller.require(&project, perm, store)?;
+                caller.require_store(path_store)?;
+            }
+            Some(Need::Me {
+                perm,
+                store_param,
+                session,
+            }) => {
+                let store = path_store.filter(|_| store_param);
+                caller.require(&project, perm, store)?;
+                caller.require_store(path_store)?;
+                if session == Session::Customer {
+                    caller.require_customer()?;
+                }
+            }
+            Some(Need::Authenticated) => {
+                // Same answer as a missing scope, so another project's token learns nothing.
+                if caller.project != project {
+                    return Err(HttpError(ApiError::InsufficientScope(
+                        "Insufficient scope. The access token is not valid for this project."
+                            .into(),
+                    )));
+                }
             }
             None => {
                 tracing::error!(route = pattern, method = %parts.method, "route missing from the authorization table");
@@ -90,10 +122,15 @@ impl FromRequestParts<AppState> for Ctx {
             }
         }
         ensure_project(state, &project).await?;
+        let store = match param("store") {
+            Some(segment) => Some(ensure_store(state, &project, &segment).await?),
+            None => None,
+        };
         Ok(Ctx {
             project,
             by: caller.client_logging(),
             caller,
+            store,
         })
     }
 }

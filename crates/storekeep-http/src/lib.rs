@@ -6,6 +6,7 @@ pub mod authz;
 mod context;
 pub mod error;
 pub mod extract;
+mod known_stores;
 mod oauth_request;
 mod routes;
 
@@ -30,6 +31,8 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 pub struct AppState {
     pub services: Services,
     pub(crate) known_projects: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// Store keys recently found to exist (the in-store paths' existence check).
+    pub(crate) known_stores: Arc<known_stores::KnownStores>,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
         AppState {
             services,
             known_projects: Arc::default(),
+            known_stores: Arc::default(),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! Customer or a Store means.
 
 pub mod compile;
+mod counters;
 pub mod dialect;
 pub mod migrate;
 pub mod postgres;

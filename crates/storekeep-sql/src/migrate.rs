@@ -25,6 +25,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0003_customer_tokens.sql",
         sql: include_str!("../migrations/sqlite/0003_customer_tokens.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_sessions.sql",
+        sql: include_str!("../migrations/sqlite/0004_sessions.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations, in order.
@@ -43,6 +48,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 3,
         name: "0003_customer_tokens.sql",
         sql: include_str!("../migrations/postgres/0003_customer_tokens.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_sessions.sql",
+        sql: include_str!("../migrations/postgres/0004_sessions.sql"),
     },
 ];
 

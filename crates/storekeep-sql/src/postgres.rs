@@ -13,7 +13,7 @@ use storekeep_core::storage::{Collection, Doc, Lookup, Page, Storage, StorageErr
 
 use crate::compile::Bind;
 use crate::dialect::Dialect;
-use crate::{migrate, sql};
+use crate::{counters, migrate, sql};
 
 const D: Dialect = Dialect::Postgres;
 /// The advisory lock id held while migrating (several instances may start at once).
@@ -426,5 +426,24 @@ impl Storage for PgStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(backend)
+    }
+
+    async fn bump_counter(
+        &self,
+        project: &str,
+        key: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+        cap: i64,
+    ) -> Result<(i64, i64), StorageError> {
+        counters::bump_postgres(&self.pool, project, key, now_ms, ttl_ms, cap).await
+    }
+
+    async fn reset_counter(&self, project: &str, key: &str) -> Result<(), StorageError> {
+        counters::reset_postgres(&self.pool, project, key).await
+    }
+
+    async fn purge_counters(&self, now_ms: i64) -> Result<u64, StorageError> {
+        counters::purge_postgres(&self.pool, now_ms).await
     }
 }

@@ -119,3 +119,19 @@ pub fn query(d: Dialect, table: &str, q: &Query, count_cap: Option<u64>) -> Comp
         count_binds,
     }
 }
+
+/// Count an attempt: $1 project, $2 key, $3 now (ms), $4 ttl (ms), $5 cap. Returns the count
+/// and the expiry after the statement (see `Storage::bump_counter`).
+pub const BUMP_COUNTER: &str = "INSERT INTO counters (project_key, counter_key, n, expires_at) \
+     VALUES ($1, $2, 1, $3 + $4) ON CONFLICT (project_key, counter_key) DO UPDATE SET \
+     n = CASE WHEN counters.expires_at <= $3 THEN 1 \
+     WHEN counters.n >= $5 THEN counters.n ELSE counters.n + 1 END, \
+     expires_at = CASE WHEN counters.expires_at <= $3 OR counters.n < $5 THEN $3 + $4 \
+     ELSE counters.expires_at END \
+     RETURNING n, expires_at";
+
+/// Delete a counter: $1 project, $2 key.
+pub const RESET_COUNTER: &str = "DELETE FROM counters WHERE project_key = $1 AND counter_key = $2";
+
+/// Delete expired counters: $1 now (ms).
+pub const PURGE_COUNTERS: &str = "DELETE FROM counters WHERE expires_at <= $1";

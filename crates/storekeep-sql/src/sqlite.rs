@@ -16,7 +16,7 @@ use storekeep_core::storage::{Collection, Doc, Lookup, Page, Storage, StorageErr
 
 use crate::compile::Bind;
 use crate::dialect::Dialect;
-use crate::{migrate, sql};
+use crate::{counters, migrate, sql};
 
 const D: Dialect = Dialect::Sqlite;
 
@@ -510,5 +510,24 @@ impl Storage for SqliteStore {
             .fetch_optional(&self.reader)
             .await
             .map_err(backend)
+    }
+
+    async fn bump_counter(
+        &self,
+        project: &str,
+        key: &str,
+        now_ms: i64,
+        ttl_ms: i64,
+        cap: i64,
+    ) -> Result<(i64, i64), StorageError> {
+        counters::bump_sqlite(&self.writer, project, key, now_ms, ttl_ms, cap).await
+    }
+
+    async fn reset_counter(&self, project: &str, key: &str) -> Result<(), StorageError> {
+        counters::reset_sqlite(&self.writer, project, key).await
+    }
+
+    async fn purge_counters(&self, now_ms: i64) -> Result<u64, StorageError> {
+        counters::purge_sqlite(&self.writer, now_ms).await
     }
 }

@@ -48,6 +48,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: ApiClientCmd,
     },
+    /// Print the GraphQL schema (SDL) that `/{projectKey}/graphql` serves.
+    GraphqlSchema,
 }
 
 /// `storekeep api-client …`.
@@ -117,6 +119,10 @@ pub async fn open_db(db: &DbArgs) -> anyhow::Result<Backend> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => crate::serve::serve(args).await,
+        Command::GraphqlSchema => {
+            print!("{}", storekeep_graphql::sdl());
+            Ok(())
+        }
         Command::ApiClient {
             cmd:
                 ApiClientCmd::Create {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use clap::Args;
+use storekeep_core::oauth::ThrottleConfig;
 use storekeep_core::Services;
 use storekeep_http::AppState;
 
@@ -30,6 +31,22 @@ pub struct ServeArgs {
     /// Space-separated scopes of that client (default `manage_project:{CTP_PROJECT_KEY}`).
     #[arg(long, env = "CTP_SCOPES")]
     pub scopes: Option<String>,
+    /// Sign-in attempts per (project, store, email) without a success after which further
+    /// attempts are refused with 429 (D12); 0 turns the throttle off.
+    #[arg(
+        long,
+        env = "STOREKEEP_SIGNIN_THROTTLE_FAILURES",
+        default_value_t = ThrottleConfig::DEFAULT_FAILURES
+    )]
+    pub signin_throttle_failures: u32,
+    /// How long a throttled (project, store, email) is refused after its last counted attempt,
+    /// in seconds.
+    #[arg(
+        long,
+        env = "STOREKEEP_SIGNIN_THROTTLE_WINDOW_SECS",
+        default_value_t = ThrottleConfig::DEFAULT_WINDOW_SECS
+    )]
+    pub signin_throttle_window_secs: u64,
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -39,6 +56,11 @@ impl std::fmt::Debug for ServeArgs {
             .field("project_key", &self.project_key)
             .field("client_id", &self.client_id)
             .field("scopes", &self.scopes)
+            .field("signin_throttle_failures", &self.signin_throttle_failures)
+            .field(
+                "signin_throttle_window_secs",
+                &self.signin_throttle_window_secs,
+            )
             .finish_non_exhaustive()
     }
 }
@@ -46,8 +68,8 @@ impl std::fmt::Debug for ServeArgs {
 /// How often expired tokens are deleted.
 const PURGE_INTERVAL: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// Delete expired tokens now and then (look-ups refuse them anyway; this keeps the table
-/// small).
+/// Delete expired tokens and sign-in throttle counters now and then (look-ups refuse expired
+/// ones anyway; this keeps the tables small).
 fn spawn_token_purge(services: Services) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(PURGE_INTERVAL);
@@ -87,7 +109,11 @@ async fn shutdown_signal() {
 /// Run the server.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let backend = open_db(&args.db).await?;
-    let services = Services::new(backend.storage());
+    let throttle = ThrottleConfig {
+        failures: args.signin_throttle_failures,
+        window_secs: args.signin_throttle_window_secs,
+    };
+    let services = Services::new(backend.storage()).with_signin_throttle(throttle);
     let bootstrap = crate::bootstrap::Bootstrap {
         project_key: args.project_key.clone(),
         client_id: args.client_id.clone(),

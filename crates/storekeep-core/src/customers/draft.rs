@@ -140,6 +140,19 @@ pub struct CustomerSignin {
     pub update_product_data: Option<bool>,
 }
 
+/// The body of `POST /me/login`: the anonymous cart is the active cart of the token's
+/// anonymous session, handled per `activeCartSignInMode`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MyCustomerSignin {
+    pub email: String,
+    pub password: Secret,
+    #[serde(default)]
+    pub active_cart_sign_in_mode: Option<AnonymousCartSignInMode>,
+    #[serde(default)]
+    pub update_product_data: Option<bool>,
+}
+
 /// The body of `POST /customers/password`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

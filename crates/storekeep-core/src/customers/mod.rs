@@ -7,12 +7,14 @@
 //! Passwords are stored only as Argon2id hashes ([`crate::password`]); password-reset and
 //! email-verification tokens only as SHA-256 hashes, in their own collection, never in the
 //! customer document (whose body is returned verbatim). Nothing here logs a password or a
-//! token. Customer groups, custom types and carts do not exist in storekeep yet: references
-//! to them are `ReferencedResourceNotFound`.
+//! token. Customer groups and custom types do not exist in storekeep yet: references to them
+//! are `ReferencedResourceNotFound`. Sign-in and sign-up hand anonymous carts to the customer
+//! through [`crate::carts`] (merge, `anonymousId` assignment) and answer with the active cart.
 
 mod actions;
 mod addresses;
 mod draft;
+mod me;
 mod model;
 mod rules;
 mod service;
@@ -27,10 +29,12 @@ pub use actions::{
 };
 pub use addresses::address_id;
 pub use draft::{
-    build_customer, check_draft, AddressDraft, AnonymousCartSignInMode, CustomerChangePassword,
-    CustomerCreateEmailToken, CustomerCreatePasswordResetToken, CustomerDraft, CustomerEmailVerify,
-    CustomerGroupAssignmentDraft, CustomerResetPassword, CustomerSignin, Secret,
+    build_customer, check_address, check_draft, AddressDraft, AnonymousCartSignInMode,
+    CustomerChangePassword, CustomerCreateEmailToken, CustomerCreatePasswordResetToken,
+    CustomerDraft, CustomerEmailVerify, CustomerGroupAssignmentDraft, CustomerResetPassword,
+    CustomerSignin, MyCustomerSignin, Secret,
 };
+pub use me::{MyCustomerChangePassword, MyCustomerDraft};
 pub use model::{
     Address, AddressOf, AuthenticationMode, Customer, CustomerGroupAssignment,
     CustomerSignInResult, CustomerToken, ADDRESS_SCHEMA, CUSTOMER_SCHEMA,

@@ -208,14 +208,14 @@ impl Customer {
     }
 }
 
-/// The answer to sign-up and sign-in: the customer and its active cart (carts are not
-/// implemented yet, so `cart` is always absent).
+/// The answer to sign-up and sign-in: the customer and its active cart after any anonymous
+/// cart was merged or adopted (absent when the customer has no active cart).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSignInResult {
     pub customer: Customer,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cart: Option<serde_json::Value>,
+    pub cart: Option<crate::carts::Cart>,
 }
 
 /// A password-reset or email-verification token as returned once, at creation. Only its

@@ -5,9 +5,11 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::carts::{AnonymousCarts, CartService};
 use crate::clock::Clock;
 use crate::common::{new_id, ClientLogging, IdOrKey, KeyReference, ResourceIdentifier};
 use crate::error::{ApiError, ApiResult};
+use crate::oauth::{SignInThrottle, ThrottleConfig};
 use crate::password::Passwords;
 use crate::projects::ProjectService;
 use crate::query::{parse_query_params, Query, QueryParams, ValidFilter};
@@ -16,7 +18,7 @@ use crate::storage::{Collection, Lookup};
 use crate::stores::Store;
 
 use super::actions::{apply, ActionContext, CustomerUpdate, CustomerUpdateAction};
-use super::draft::{build_customer, check_draft, CustomerDraft};
+use super::draft::{build_customer, check_draft, AnonymousCartSignInMode, CustomerDraft};
 use super::model::{AuthenticationMode, Customer, CustomerSignInResult, CUSTOMER_SCHEMA};
 use super::rules::{claims_changed, customer_uniqueness, visible_in_store, write_error};
 
@@ -61,6 +63,9 @@ pub struct CustomerService {
     pub(super) passwords: Passwords,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) events: Arc<dyn CustomerEvents>,
+    pub(super) carts: CartService,
+    /// The sign-in throttle (D12) every password check goes through; off unless configured.
+    pub(super) throttle: SignInThrottle,
 }
 
 /// 404 for a customer addressed by id or key (also when a store may not see it, D1).
@@ -71,26 +76,7 @@ pub(super) fn not_found(by: Lookup<'_>) -> ApiError {
     }
 }
 
-/// References to carts: storekeep has no carts yet, so any cart named is not found.
-pub(super) fn reject_cart(
-    cart: Option<&ResourceIdentifier>,
-    cart_id: Option<&str>,
-) -> ApiResult<()> {
-    if let Some(r) = cart {
-        r.resolve("cart")?;
-        return Err(r.not_found("cart"));
-    }
-    if let Some(id) = cart_id {
-        return Err(ApiError::ReferencedResourceNotFound {
-            type_id: "cart".into(),
-            id: Some(id.to_string()),
-            key: None,
-        });
-    }
-    Ok(())
-}
-
-/// References of a draft to resources storekeep does not hold (groups, types, carts).
+/// References of a draft to resources storekeep does not hold (groups, types).
 fn reject_draft_references(d: &CustomerDraft) -> ApiResult<()> {
     let unknown = |type_id: &str, r: &ResourceIdentifier| -> ApiError {
         match r.resolve(type_id) {
@@ -110,7 +96,7 @@ fn reject_draft_references(d: &CustomerDraft) -> ApiResult<()> {
     if let Some(c) = d.addresses.iter().flatten().find_map(|a| a.custom.as_ref()) {
         return Err(unknown("type", &c.type_ref));
     }
-    reject_cart(d.anonymous_cart.as_ref(), d.anonymous_cart_id.as_deref())
+    Ok(())
 }
 
 impl CustomerService {
@@ -121,13 +107,23 @@ impl CustomerService {
         passwords: Passwords,
         clock: Arc<dyn Clock>,
     ) -> Self {
+        let carts = CartService::new(repo.clone(), projects.clone());
+        let throttle = SignInThrottle::new(repo.clone(), clock.clone(), ThrottleConfig::disabled());
         CustomerService {
             repo,
             projects,
             passwords,
             clock,
             events: Arc::new(NoCustomerEvents),
+            carts,
+            throttle,
         }
+    }
+
+    /// The same service throttling sign-ins per (project, store, email) with `config` (D12).
+    pub fn with_signin_throttle(mut self, config: ThrottleConfig) -> Self {
+        self.throttle = SignInThrottle::new(self.repo.clone(), self.clock.clone(), config);
+        self
     }
 
     /// The same service reporting to `events` (token revocation on password reset).
@@ -224,7 +220,9 @@ impl CustomerService {
         Ok(self.projects.get(project).await?.languages)
     }
 
-    /// `POST /customers` and `POST /in-store/key={s}/customers` (sign-up).
+    /// `POST /customers` and `POST /in-store/key={s}/customers` (sign-up). An
+    /// `anonymousCart` becomes the new customer's cart and `anonymousId` hands over the
+    /// session's carts; both are checked before the customer is stored.
     pub async fn create(
         &self,
         project: &str,
@@ -240,8 +238,19 @@ impl CustomerService {
         if let Some(l) = &d.locale {
             super::actions::check_locale(l, Some(&self.languages(project).await?))?;
         }
+        let anonymous = AnonymousCarts {
+            cart: AnonymousCarts::cart_identifier(
+                d.anonymous_cart.take(),
+                d.anonymous_cart_id.take(),
+            )?,
+            anonymous_id: d.anonymous_id.take(),
+            mode: AnonymousCartSignInMode::UseAsNewActiveCustomerCart,
+        };
         let plain = d.password.take();
         let mut customer = build_customer(d, Meta::new(new_id(), by), stores)?;
+        self.carts
+            .check_anonymous(project, store, &customer, &anonymous)
+            .await?;
         if customer.authentication_mode == AuthenticationMode::Password {
             if let Some(p) = &plain {
                 self.passwords.check_policy(p.expose())?;
@@ -252,10 +261,37 @@ impl CustomerService {
             .create(project, &customer, &customer_uniqueness(&customer))
             .await
             .map_err(|e| write_error(&customer, 0, e))?;
-        Ok(CustomerSignInResult {
-            customer,
-            cart: None,
-        })
+        let cart = self
+            .signup_carts(project, store, by, &customer, &anonymous)
+            .await;
+        Ok(CustomerSignInResult { customer, cart })
+    }
+
+    /// The carts of a sign-up, after the customer is stored. The anonymous cart was checked
+    /// before; if it changed since (merged or ordered by a concurrent request) the sign-up
+    /// still succeeds — the customer exists — without that cart.
+    async fn signup_carts(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: &ClientLogging,
+        customer: &Customer,
+        anonymous: &AnonymousCarts,
+    ) -> Option<crate::carts::Cart> {
+        if anonymous.is_empty() {
+            return None;
+        }
+        match self
+            .carts
+            .sign_in_carts(project, store, customer, by, anonymous)
+            .await
+        {
+            Ok(cart) => cart,
+            Err(e) => {
+                tracing::warn!(error = %e, customer = %customer.meta.id, "anonymous carts were not assigned at sign-up");
+                None
+            }
+        }
     }
 
     /// `GET /customers/{id}` and `/key={key}`, global or in-store (D1: a store sees its own
@@ -326,9 +362,10 @@ impl CustomerService {
         current: &Customer,
         actions: &[CustomerUpdateAction],
     ) -> ApiResult<Customer> {
-        let stores = self
-            .resolve_stores(project, actions.iter().flat_map(|a| a.store_refs()))
-            .await?;
+        // Collected first: an iterator with a closure type held across the await would make
+        // this future not `Send` for every lifetime, and axum handlers must be `Send`.
+        let refs: Vec<&ResourceIdentifier> = actions.iter().flat_map(|a| a.store_refs()).collect();
+        let stores = self.resolve_stores(project, refs).await?;
         let sets_locale = actions
             .iter()
             .any(|a| matches!(a, CustomerUpdateAction::SetLocale { locale: Some(_) }));

@@ -2,14 +2,15 @@
 //! one Argon2 computation (the real one or `dummy_verify`) and the same storage reads, so the
 //! answer time does not tell whether an email exists, in which store, or with which mode.
 
+use crate::carts::AnonymousCarts;
 use crate::common::ClientLogging;
 use crate::error::{ApiError, ApiResult};
 use crate::storage::{Collection, Lookup};
 
-use super::draft::{CustomerChangePassword, CustomerSignin};
+use super::draft::{CustomerChangePassword, CustomerSignin, MyCustomerSignin};
 use super::model::{AuthenticationMode, Customer, CustomerSignInResult};
 use super::rules::{normalize_email, store_email_scope, GLOBAL_EMAIL_SCOPE};
-use super::service::{reject_cart, CustomerService};
+use super::service::CustomerService;
 use crate::resource::{check_version, storage_error};
 
 /// An id no customer has: the look-up made when no claim matched, for timing parity.
@@ -62,9 +63,24 @@ impl CustomerService {
     }
 
     /// Check an email and password (the `/login` endpoints and the OAuth password flow):
-    /// the customer, or `InvalidCredentials`. A hash made with other parameters than the
-    /// configured ones is replaced on success.
+    /// the customer, or `InvalidCredentials`, or 429 `TooManyRequests` when the sign-in
+    /// throttle refuses the attempt before the password is checked (D12).
     pub async fn authenticate(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        email: &str,
+        password: &str,
+    ) -> ApiResult<Customer> {
+        self.throttle.admit(project, store, email).await?;
+        let customer = self.check_password(project, store, email, password).await?;
+        self.throttle.succeeded(project, store, email).await;
+        Ok(customer)
+    }
+
+    /// The password check of [`Self::authenticate`]. A hash made with other parameters than
+    /// the configured ones is replaced on success.
+    async fn check_password(
         &self,
         project: &str,
         store: Option<&str>,
@@ -102,7 +118,10 @@ impl CustomerService {
         }
     }
 
-    /// `POST /login` and `POST /in-store/key={s}/login`.
+    /// `POST /login` and `POST /in-store/key={s}/login` (and the password flow): the
+    /// anonymous cart is merged or adopted per `anonymousCartSignInMode`, the carts of
+    /// `anonymousId` are handed over, and the answer carries the customer's active cart (in
+    /// store `s` for the in-store endpoint), also when no anonymous cart was given.
     pub async fn sign_in(
         &self,
         project: &str,
@@ -112,11 +131,64 @@ impl CustomerService {
         let customer = self
             .authenticate(project, store, &s.email, s.password.expose())
             .await?;
-        reject_cart(s.anonymous_cart.as_ref(), s.anonymous_cart_id.as_deref())?;
-        Ok(CustomerSignInResult {
-            customer,
-            cart: None,
-        })
+        let anonymous = AnonymousCarts {
+            cart: AnonymousCarts::cart_identifier(s.anonymous_cart, s.anonymous_cart_id)?,
+            anonymous_id: s.anonymous_id,
+            mode: s.anonymous_cart_sign_in_mode.unwrap_or_default(),
+        };
+        self.sign_in_carts(project, store, customer, &anonymous)
+            .await
+    }
+
+    /// `POST /me/login` and `POST /in-store/key={s}/me/login`: `anonymous_id` is the token's
+    /// anonymous session (if any); its active cart is the anonymous cart, handled per
+    /// `activeCartSignInMode`, and its other carts are handed over.
+    pub async fn sign_in_me(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        s: MyCustomerSignin,
+        anonymous_id: Option<&str>,
+    ) -> ApiResult<CustomerSignInResult> {
+        let customer = self
+            .authenticate(project, store, &s.email, s.password.expose())
+            .await?;
+        let cart = match anonymous_id {
+            Some(aid) => self.carts.session_cart(project, store, aid).await?,
+            None => None,
+        };
+        let anonymous = AnonymousCarts {
+            cart: cart.map(|c| crate::common::ResourceIdentifier {
+                type_id: Some("cart".into()),
+                id: Some(c.meta.id),
+                key: None,
+            }),
+            anonymous_id: anonymous_id.map(str::to_string),
+            mode: s.active_cart_sign_in_mode.unwrap_or_default(),
+        };
+        self.sign_in_carts(project, store, customer, &anonymous)
+            .await
+    }
+
+    /// The cart part of a sign-in for an authenticated customer.
+    async fn sign_in_carts(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        customer: Customer,
+        anonymous: &AnonymousCarts,
+    ) -> ApiResult<CustomerSignInResult> {
+        let cart = self
+            .carts
+            .sign_in_carts(
+                project,
+                store,
+                &customer,
+                &ClientLogging::default(),
+                anonymous,
+            )
+            .await?;
+        Ok(CustomerSignInResult { customer, cart })
     }
 
     /// `POST /customers/password` (global or in-store): the current password must match.

@@ -1,7 +1,8 @@
 //! A small in-process cache of bearer-token look-ups. Entries expire with their token and
 //! after a short TTL: with several storekeep instances on one database, a client deleted (and
-//! its tokens revoked) on one instance is refused by the others at most one TTL later. On the
-//! instance that deleted it, its entries are dropped at once.
+//! its tokens revoked) on one instance, or a customer's tokens revoked there (password change
+//! or reset, deletion), are refused by the others at most one TTL later. On the instance that
+//! revoked them, their entries are dropped at once.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -63,6 +64,15 @@ impl TokenCache {
     pub fn remove(&self, hash: &str) {
         if let Ok(mut map) = self.map.write() {
             map.remove(hash);
+        }
+    }
+
+    /// Forget every token of a customer of a project.
+    pub fn remove_customer(&self, project: &str, customer_id: &str) {
+        if let Ok(mut map) = self.map.write() {
+            map.retain(|_, e| {
+                e.caller.project != project || e.caller.customer_id.as_deref() != Some(customer_id)
+            });
         }
     }
 

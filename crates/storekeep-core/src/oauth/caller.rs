@@ -1,7 +1,7 @@
 //! The caller of an API request, as its bearer token describes it.
 
 use crate::common::{ClientLogging, Reference};
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::scopes::{grants, insufficient_scope, Perm, Scope};
 
 /// Who is calling: the token's client, project and scopes (and, for customer sessions, the
@@ -28,6 +28,28 @@ impl Caller {
         } else {
             Err(insufficient_scope(project, perm, store))
         }
+    }
+
+    /// Refuse a token of an in-store customer session (in-store password flow) anywhere but
+    /// on the in-store routes of its store: `store` is the path's store (`None` on
+    /// project-wide routes). Tokens without a store pass.
+    pub fn require_store(&self, store: Option<&str>) -> ApiResult<()> {
+        match self.store_key.as_deref() {
+            Some(own) if store != Some(own) => Err(ApiError::InsufficientScope(format!(
+                "Insufficient scope. This token of a customer signed in to store '{own}' can only be used on that store's endpoints (/in-store/key={own}/…)."
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// The customer of a customer token (password flow); 403 for other tokens.
+    pub fn require_customer(&self) -> ApiResult<&str> {
+        self.customer_id.as_deref().ok_or_else(|| {
+            ApiError::InsufficientScope(
+                "Insufficient scope. This endpoint requires the token of a customer (password flow, scope customer_id:{id})."
+                    .into(),
+            )
+        })
     }
 
     /// `createdBy`/`lastModifiedBy` for writes by this caller.

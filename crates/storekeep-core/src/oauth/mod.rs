@@ -1,16 +1,23 @@
 //! The OAuth 2.0 authorization server as domain services: client authentication, the
-//! client-credentials grant, bearer-token look-up (the [`Caller`] of a request), introspection
-//! and revocation. It knows neither HTTP nor SQL: the HTTP layer parses requests and renders
-//! the OAuth error bodies; storage goes through the generic port.
+//! client-credentials grant, the customer sessions (password flow, anonymous sessions, refresh
+//! tokens, their revocation, the sign-in throttle), bearer-token look-up (the [`Caller`] of a
+//! request), introspection and revocation. It knows neither HTTP nor SQL: the HTTP layer
+//! parses requests and renders the OAuth error bodies; storage goes through the generic port.
 //!
 //! Tokens and client secrets live in the partition [`OAUTH_PARTITION`] (not a valid project
 //! key) because the token endpoint and the bearer check must find them before they know the
 //! project. Expired tokens are refused at look-up and deleted by [`OAuthService::purge_expired`].
 
+mod anonymous;
 mod cache;
 mod caller;
 mod clients;
+mod password_flow;
+mod refresh;
+mod revoke;
 mod secret;
+mod session;
+mod throttle;
 mod tokens;
 
 #[cfg(test)]
@@ -29,7 +36,11 @@ use crate::scopes::{grants, insufficient_scope, scope_string, Perm, Scope};
 pub use cache::TOKEN_CACHE_TTL_MS;
 pub use caller::Caller;
 pub use clients::{invalid_client, ClientRecord};
+pub use password_flow::{invalid_customer_credentials, PasswordGrant};
+pub use refresh::{invalid_refresh_token, TokenEndpoint};
 pub use secret::{random_client_id, random_token, sha256_hex};
+pub use session::{is_session_scope, SESSION_SCOPES};
+pub use throttle::{SignInThrottle, ThrottleConfig};
 pub use tokens::{invalid_token, TokenKind, TokenRecord};
 
 /// The storage partition of tokens and client secrets.
@@ -105,10 +116,7 @@ impl OAuthService {
     ) -> ApiResult<TokenResponse> {
         let scopes = granted_scopes(client, scope)?;
         let now = self.clock.now_ms();
-        let mut expires_in = client.access_validity_secs;
-        if let Some(d) = client.delete_at_ms {
-            expires_in = expires_in.min((d - now) / 1000).max(1);
-        }
+        let expires_in = session::access_expiry_secs(client, now);
         let rec = TokenRecord {
             client_id: client.id.clone(),
             project: client.project.clone(),
@@ -121,17 +129,7 @@ impl OAuthService {
         };
         let stamp = timestamp_of(now);
         let access_token = self.tokens.issue(&rec, &stamp).await?;
-        let day = date_of(now);
-        if client.last_used_at.as_deref() != Some(day.as_str()) {
-            crate::api_clients::touch_last_used(
-                &self.repo,
-                &client.project,
-                &client.id,
-                &day,
-                &stamp,
-            )
-            .await;
-        }
+        self.touch_client(client, now).await;
         Ok(TokenResponse {
             access_token,
             token_type: "Bearer",
@@ -139,6 +137,21 @@ impl OAuthService {
             scope: rec.scopes,
             refresh_token: None,
         })
+    }
+
+    /// Record the day of a token request as the client's `lastUsedAt` (once a day).
+    async fn touch_client(&self, client: &ClientRecord, now: i64) {
+        let day = date_of(now);
+        if client.last_used_at.as_deref() != Some(day.as_str()) {
+            crate::api_clients::touch_last_used(
+                &self.repo,
+                &client.project,
+                &client.id,
+                &day,
+                &timestamp_of(now),
+            )
+            .await;
+        }
     }
 
     /// The caller of a bearer token (`invalid_token` if unknown, expired or revoked).
@@ -180,9 +193,13 @@ impl OAuthService {
         self.tokens.revoke_client(client_id).await
     }
 
-    /// Delete expired tokens; returns how many.
+    /// Delete expired tokens, and expired sign-in throttle counters; returns how many tokens.
     pub async fn purge_expired(&self) -> ApiResult<u64> {
-        self.tokens.purge_expired(self.clock.now_ms()).await
+        let now = self.clock.now_ms();
+        if let Err(e) = self.repo.storage().purge_counters(now).await {
+            tracing::warn!(error = %e, "could not purge expired sign-in throttle counters");
+        }
+        self.tokens.purge_expired(now).await
     }
 
     pub(crate) fn secrets(&self) -> &clients::ClientSecrets {

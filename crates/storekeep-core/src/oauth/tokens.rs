@@ -63,6 +63,16 @@ fn field(name: &str, kind: ScalarKind) -> FieldRef {
     }
 }
 
+/// `project = p AND {name} = value` over token bodies.
+fn of_project(project: &str, name: &str, value: &str) -> Filter {
+    let eq = |n: &str, v: &str| Filter::Cmp {
+        field: field(n, ScalarKind::Text),
+        op: CmpOp::Eq,
+        value: Scalar::Text(v.to_string()),
+    };
+    Filter::And(vec![eq(name, value), eq("project", project)])
+}
+
 /// Token storage and look-up.
 pub(crate) struct TokenStore {
     repo: Repo,
@@ -145,7 +155,59 @@ impl TokenStore {
         Ok(caller)
     }
 
-    async fn delete_doc(&self, hash: &str) {
+    /// The stored record of a token hash and its version (refresh tokens included; no
+    /// expiry or client check).
+    pub async fn record(&self, hash: &str) -> ApiResult<Option<(TokenRecord, i64)>> {
+        let Some(doc) = self
+            .repo
+            .get_doc(Collection::OAuthTokens, OAUTH_PARTITION, Lookup::Id(hash))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let rec: TokenRecord = serde_json::from_str(&doc.body).map_err(|e| {
+            tracing::error!(error = %e, "stored token does not decode");
+            ApiError::general()
+        })?;
+        Ok(Some((rec, doc.version)))
+    }
+
+    /// Store `rec` over the token `hash` stored at `version` (a refresh token's new expiry).
+    /// A concurrent change or deletion wins: the token is then left as it is.
+    pub async fn replace(&self, hash: &str, rec: &TokenRecord, version: i64, now: &str) {
+        let Ok(body) = serde_json::to_string(rec) else {
+            return;
+        };
+        let doc = Doc {
+            id: hash.to_string(),
+            key: None,
+            version: version + 1,
+            created_at: now.to_string(),
+            last_modified_at: now.to_string(),
+            body,
+        };
+        let r = self
+            .repo
+            .storage()
+            .update(
+                Collection::OAuthTokens,
+                OAUTH_PARTITION,
+                version,
+                &doc,
+                None,
+            )
+            .await;
+        if let Err(e) = r {
+            if !matches!(
+                e,
+                StorageError::NotFound | StorageError::VersionConflict { .. }
+            ) {
+                tracing::warn!(error = %e, "could not extend a refresh token");
+            }
+        }
+    }
+
+    pub(crate) async fn delete_doc(&self, hash: &str) {
         self.cache.remove(hash);
         let r = self
             .repo
@@ -200,6 +262,44 @@ impl TokenStore {
             .await;
         self.cache.remove_client(client_id);
         n
+    }
+
+    /// Revoke every access and refresh token of a customer of `project` (storage and this
+    /// instance's cache; other instances' caches forget them within the cache TTL).
+    pub async fn revoke_customer(&self, project: &str, customer_id: &str) -> ApiResult<u64> {
+        self.cache.remove_customer(project, customer_id);
+        let n = self
+            .delete_matching(of_project(project, "customerId", customer_id))
+            .await;
+        self.cache.remove_customer(project, customer_id);
+        n
+    }
+
+    /// Does a live token (access or refresh) of `project` carry this anonymous id?
+    pub async fn anonymous_in_use(&self, project: &str, anonymous_id: &str, now: i64) -> ApiResult<bool> {
+        let live = Filter::Cmp {
+            field: field("expiresAt", ScalarKind::Number),
+            op: CmpOp::Gt,
+            value: Scalar::Int(now),
+        };
+        let filter = match of_project(project, "anonymousId", anonymous_id) {
+            Filter::And(mut all) => {
+                all.push(live);
+                Filter::And(all)
+            }
+            other => Filter::And(vec![other, live]),
+        };
+        let q = Query {
+            filter: Some(ValidFilter::from_filter(filter)),
+            ..Query::all(1)
+        };
+        let page = self
+            .repo
+            .storage()
+            .query(Collection::OAuthTokens, OAUTH_PARTITION, &q)
+            .await
+            .map_err(|e| storage_error(e, ""))?;
+        Ok(!page.docs.is_empty())
     }
 
     /// Delete tokens that expired before `now`.

@@ -3,7 +3,11 @@
 //! what the router really serves. Handlers live in one module per resource.
 
 mod api_clients;
+mod customer_tokens;
+mod customers;
+mod graphql;
 mod health;
+mod me;
 mod oauth;
 mod projects;
 mod stores;
@@ -87,6 +91,12 @@ impl Routes {
         self.router = self.router.route(path, p.methods);
         self
     }
+
+    /// Let a resource module register its own group of routes (both forms of a resource's
+    /// project and in-store paths).
+    fn with(self, group: fn(Routes) -> Routes) -> Self {
+        group(self)
+    }
 }
 
 fn build() -> Routes {
@@ -100,6 +110,18 @@ fn build() -> Routes {
     .add("/ready", r().on(Get, health::ready))
     .add("/oauth/token", r().on(Post, oauth::token))
     .add("/oauth/introspect", r().on(Post, oauth::introspect))
+    .add(
+        "/oauth/{project}/customers/token",
+        r().on(Post, oauth::customer_token),
+    )
+    .add(
+        "/oauth/{project}/in-store/{store}/customers/token",
+        r().on(Post, oauth::customer_token),
+    )
+    .add(
+        "/oauth/{project}/anonymous/token",
+        r().on(Post, oauth::anonymous_token),
+    )
     .add(
         "/{project}",
         r().on(Get, projects::get_project)
@@ -129,6 +151,13 @@ fn build() -> Routes {
         r().on(Get, api_clients::get_api_client)
             .on(Head, api_clients::head_api_client)
             .on(Delete, api_clients::delete_api_client),
+    )
+    .with(customers::routes)
+    .with(me::routes)
+    .add(
+        "/{project}/graphql",
+        r().on(Get, graphql::get_graphql)
+            .on(Post, graphql::post_graphql),
     )
 }
 

@@ -1,17 +1,60 @@
-//! The OAuth endpoints on the API's port: `POST /oauth/token` (client-credentials grant) and
-//! `POST /oauth/introspect`. Both authenticate the client themselves; their errors use the
-//! OAuth error body (`error`, `error_description`).
+//! The OAuth endpoints on the API's port (auth.md §1): `POST /oauth/token` (client-credentials
+//! and refresh-token grants), the password flow `POST /oauth/{projectKey}/customers/token` and
+//! `POST /oauth/{projectKey}/in-store/key={storeKey}/customers/token`, the anonymous session
+//! flow `POST /oauth/{projectKey}/anonymous/token`, and `POST /oauth/introspect`. All
+//! authenticate the client themselves. The password and anonymous endpoints also take
+//! `grant_type=refresh_token`, because the SDKs send the refresh request to the URI of the
+//! flow that issued the token. Every error uses the OAuth error body (`error`,
+//! `error_description`), a throttled password flow's 429 included (with `Retry-After`).
+//! Passwords, tokens and secrets are never logged.
 
+use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use storekeep_core::ApiError;
+use serde_json::json;
+use storekeep_core::oauth::{ClientRecord, PasswordGrant, TokenEndpoint};
+use storekeep_core::{ApiError, ApiResult};
 
-use crate::error::HttpResult;
+use crate::error::HttpError;
+use crate::extract::PathParams;
 use crate::oauth_request::OAuthRequest;
 use crate::AppState;
+
+/// An error of an OAuth endpoint: the API's error body plus `error` and `error_description`
+/// for every code, and the usual headers (`WWW-Authenticate`, `Retry-After`).
+pub struct OAuthError(ApiError);
+
+impl From<ApiError> for OAuthError {
+    fn from(e: ApiError) -> Self {
+        OAuthError(e)
+    }
+}
+
+impl From<HttpError> for OAuthError {
+    fn from(e: HttpError) -> Self {
+        OAuthError(e.0)
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        let mut body = e.to_body();
+        if let Some(map) = body.as_object_mut() {
+            map.insert("error".into(), json!(e.code()));
+            map.insert("error_description".into(), json!(e.to_string()));
+        }
+        let mut r = HttpError(e).into_response();
+        *r.body_mut() = Body::from(serde_json::to_vec(&body).unwrap_or_default());
+        r
+    }
+}
+
+/// Result of an OAuth handler.
+type OAuthResult = Result<Response, OAuthError>;
 
 /// A JSON answer that no cache may keep (RFC 6749 §5.1).
 fn no_store<T: Serialize>(body: T) -> Response {
@@ -22,27 +65,108 @@ fn no_store<T: Serialize>(body: T) -> Response {
     r
 }
 
+fn unsupported(grant: &str) -> ApiError {
+    ApiError::UnsupportedGrantType(format!(
+        "The grant type '{grant}' is not supported at this endpoint."
+    ))
+}
+
+/// The refresh-token grant of any token endpoint.
+async fn refresh(
+    s: &AppState,
+    client: &ClientRecord,
+    req: &OAuthRequest,
+    at: TokenEndpoint<'_>,
+) -> ApiResult<Response> {
+    let token = req.required("refresh_token")?;
+    let t = s
+        .services
+        .oauth
+        .refresh_grant(client, token, req.param("scope"), at)
+        .await?;
+    Ok(no_store(t))
+}
+
 /// `POST /oauth/token`.
-pub async fn token(State(s): State<AppState>, req: OAuthRequest) -> HttpResult<Response> {
+pub async fn token(State(s): State<AppState>, req: OAuthRequest) -> OAuthResult {
     let client = req.client(&s).await?;
+    let oauth = &s.services.oauth;
+    match req.required("grant_type")? {
+        "client_credentials" => Ok(no_store(
+            oauth
+                .client_credentials(&client, req.param("scope"))
+                .await?,
+        )),
+        "refresh_token" => Ok(refresh(&s, &client, &req, TokenEndpoint::default()).await?),
+        other => Err(unsupported(other).into()),
+    }
+}
+
+/// `POST /oauth/{projectKey}/customers/token` and
+/// `POST /oauth/{projectKey}/in-store/key={storeKey}/customers/token`.
+pub async fn customer_token(
+    State(s): State<AppState>,
+    p: PathParams,
+    req: OAuthRequest,
+) -> OAuthResult {
+    let client = req.client(&s).await?;
+    let store = match p.get("store") {
+        "" => None,
+        _ => Some(p.store_key()?),
+    };
+    let at = TokenEndpoint {
+        project: Some(p.get("project")),
+        store,
+    };
+    match req.required("grant_type")? {
+        "password" => {
+            let g = PasswordGrant {
+                project: p.get("project"),
+                store,
+                username: req.required("username")?,
+                password: req.required("password")?,
+                scope: req.param("scope"),
+            };
+            let customers = &s.services.customers;
+            Ok(no_store(
+                s.services
+                    .oauth
+                    .password_grant(customers, &client, g)
+                    .await?,
+            ))
+        }
+        "refresh_token" => Ok(refresh(&s, &client, &req, at).await?),
+        other => Err(unsupported(other).into()),
+    }
+}
+
+/// `POST /oauth/{projectKey}/anonymous/token`.
+pub async fn anonymous_token(
+    State(s): State<AppState>,
+    p: PathParams,
+    req: OAuthRequest,
+) -> OAuthResult {
+    let client = req.client(&s).await?;
+    let project = p.get("project");
+    let at = TokenEndpoint {
+        project: Some(project),
+        store: None,
+    };
     match req.required("grant_type")? {
         "client_credentials" => {
-            let t = s
-                .services
-                .oauth
-                .client_credentials(&client, req.param("scope"))
-                .await?;
-            Ok(no_store(t))
+            let (scope, id) = (req.param("scope"), req.param("anonymous_id"));
+            let oauth = &s.services.oauth;
+            Ok(no_store(
+                oauth.anonymous_grant(&client, project, scope, id).await?,
+            ))
         }
-        other => Err(ApiError::UnsupportedGrantType(format!(
-            "The grant type '{other}' is not supported at this endpoint."
-        ))
-        .into()),
+        "refresh_token" => Ok(refresh(&s, &client, &req, at).await?),
+        other => Err(unsupported(other).into()),
     }
 }
 
 /// `POST /oauth/introspect`.
-pub async fn introspect(State(s): State<AppState>, req: OAuthRequest) -> HttpResult<Response> {
+pub async fn introspect(State(s): State<AppState>, req: OAuthRequest) -> OAuthResult {
     let client = req.client(&s).await?;
     let token = req.required("token")?;
     Ok(no_store(s.services.oauth.introspect(&client, token).await?))

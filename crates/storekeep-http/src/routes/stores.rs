@@ -74,7 +74,8 @@ pub async fn update_store(
     ))
 }
 
-/// `DELETE /{p}/stores/{id}?version=N` and `/key={key}?version=N`.
+/// `DELETE /{p}/stores/{id}?version=N` and `/key={key}?version=N`. This instance forgets
+/// the store at once (its in-store paths answer 404 from now on).
 pub async fn delete_store(
     ctx: Ctx,
     State(s): State<AppState>,
@@ -82,10 +83,11 @@ pub async fn delete_store(
     q: QueryPairs,
 ) -> HttpResult<Json<Store>> {
     let version = q.version()?;
-    Ok(Json(
-        s.services
-            .stores
-            .delete(&ctx.project, p.target(), version)
-            .await?,
-    ))
+    let deleted = s
+        .services
+        .stores
+        .delete(&ctx.project, p.target(), version)
+        .await?;
+    s.known_stores.forget(&ctx.project, &deleted.key);
+    Ok(Json(deleted))
 }

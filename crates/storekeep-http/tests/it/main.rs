@@ -6,10 +6,20 @@
 // allow-*-in-tests settings do not cover.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod fixtures;
 mod harness;
 
 mod api_clients;
 mod authz;
+mod customers;
+mod customers_in_store;
+mod customers_login;
+mod customers_tokens;
+mod graphql;
 mod introspect;
+mod leak_matrix;
 mod logs;
 mod oauth;
+mod sessions;
+mod stores;
+mod stores_actions;

@@ -45,7 +45,9 @@ macro_rules! backend_cases {
     )*};
 }
 
+mod carts;
 mod claims;
+mod counters;
 mod customers;
 mod docs;
 mod explain;

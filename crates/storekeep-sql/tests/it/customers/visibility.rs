@@ -156,7 +156,7 @@ async fn sign_in_by_endpoint(store: Arc<dyn Storage>, _: Kind) {
         code(w.login(Some("s2"), "one@x.io", "pw").await),
         "InvalidCredentials"
     );
-    // Anonymous carts do not exist yet.
+    // An unknown anonymous cart is not found (carts/merge.rs covers the real ones).
     let s = serde_json::from_value(json!({
         "email": "global@x.io", "password": "pw", "anonymousCart": {"typeId": "cart", "id": "c1"}
     }))
@@ -292,7 +292,7 @@ async fn drafts_and_actions_reference_checks(store: Arc<dyn Storage>, _: Kind) {
         assert_eq!(e.code(), "ReferencedResourceNotFound", "{field}");
         assert_eq!(e.to_error_object()["typeId"], type_id, "{field}");
     }
-    // An anonymousId alone is accepted (carts are not there to assign yet).
+    // An anonymousId without carts is accepted.
     let c = w
         .signup(
             None,

@@ -1,0 +1,100 @@
+//! Errors on the wire (graphql.md §1). Every error carries an error code of the HTTP API in
+//! `extensions.code`, with that code's extra fields beside it (`currentVersion`, `field`,
+//! `duplicateValue`, `typeId`, …), exactly as the REST error objects carry them.
+//!
+//! Resolvers simply return `ApiError`s with `?`: async-graphql keeps the original error as the
+//! `source` of each `ServerError`, and [`finish`] turns it into the extensions, so no resolver
+//! can forget a code. Errors that async-graphql raises itself (syntax, unknown fields, bad
+//! argument values) are request errors: `InvalidInput`. The depth and complexity limits answer
+//! `QueryComplexityLimitExceeded`.
+//!
+//! HTTP status: 200 for results, including field errors; 400 when an error is `InvalidInput` or
+//! `QueryComplexityLimitExceeded` (graphql.md §1, the 29 January 2026 change).
+
+use async_graphql::{ErrorExtensionValues, ServerError, Value};
+use serde_json::json;
+use storekeep_core::ApiError;
+
+/// The code of a query over the depth or complexity limit (conventions.md §9.2).
+pub const COMPLEXITY_LIMIT_CODE: &str = "QueryComplexityLimitExceeded";
+
+/// The messages async-graphql's validator uses for its depth and complexity limits.
+const LIMIT_MESSAGES: [&str; 2] = ["Query is nested too deep.", "Query is too complex."];
+
+/// Codes that make the whole answer a 400.
+const BAD_REQUEST_CODES: [&str; 2] = ["InvalidInput", COMPLEXITY_LIMIT_CODE];
+
+/// The extensions of an API error: its code and extra fields (the message is the error's).
+fn api_extensions(e: &ApiError) -> ErrorExtensionValues {
+    let mut ext = ErrorExtensionValues::default();
+    if let serde_json::Value::Object(obj) = e.to_error_object() {
+        for (k, v) in obj {
+            if k != "message" {
+                ext.set(k, Value::from_json(v).unwrap_or(Value::Null));
+            }
+        }
+    }
+    ext
+}
+
+fn code_only(code: &str) -> ErrorExtensionValues {
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code);
+    ext
+}
+
+/// Give one error its `extensions.code` (and extra fields).
+fn with_code(mut e: ServerError) -> ServerError {
+    if let Some(api) = e.source::<ApiError>() {
+        let ext = api_extensions(api);
+        e.extensions = Some(ext);
+    } else if LIMIT_MESSAGES.contains(&e.message.as_str()) {
+        e.extensions = Some(code_only(COMPLEXITY_LIMIT_CODE));
+    } else if e.extensions.as_ref().and_then(|x| x.get("code")).is_none() {
+        e.extensions = Some(code_only("InvalidInput"));
+    }
+    e
+}
+
+fn code_of(e: &ServerError) -> Option<&str> {
+    match e.extensions.as_ref()?.get("code")? {
+        Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// The HTTP status and JSON body of an executed request.
+pub fn finish(mut resp: async_graphql::Response) -> (u16, serde_json::Value) {
+    resp.errors = std::mem::take(&mut resp.errors)
+        .into_iter()
+        .map(with_code)
+        .collect();
+    let bad_request = resp
+        .errors
+        .iter()
+        .any(|e| code_of(e).is_some_and(|c| BAD_REQUEST_CODES.contains(&c)));
+    // A request that never executed (no error has a path) has no `data` entry.
+    let request_error = !resp.errors.is_empty()
+        && resp.data == Value::Null
+        && resp.errors.iter().all(|e| e.path.is_empty());
+    let mut body = serde_json::to_value(&resp).unwrap_or_else(|_| {
+        json!({"errors": [{"message": "The response could not be rendered.", "extensions": {"code": "General"}}]})
+    });
+    if request_error {
+        if let Some(map) = body.as_object_mut() {
+            map.remove("data");
+        }
+    }
+    (if bad_request { 400 } else { 200 }, body)
+}
+
+/// The answer to a request that could not even be read (bad JSON body, no `query`): a GraphQL
+/// error body with the API error's code, and its HTTP status.
+pub fn request_error(e: &ApiError) -> (u16, serde_json::Value) {
+    let mut ext = serde_json::Map::new();
+    if let serde_json::Value::Object(obj) = e.to_error_object() {
+        ext.extend(obj.into_iter().filter(|(k, _)| k != "message"));
+    }
+    let body = json!({"errors": [{"message": e.to_string(), "extensions": ext}]});
+    (e.status(), body)
+}

@@ -1,0 +1,141 @@
+//! storekeep's GraphQL API (graphql.md): the commercetools schema of the Customers and Stores
+//! slice — types, queries and mutations named as the public SDL names them — resolved over the
+//! core services with the same scope and store rules as REST. It knows neither HTTP nor SQL:
+//! the HTTP layer reads the GraphQL-over-HTTP request, authenticates the bearer token into a
+//! [`Caller`] and calls [`execute`], which answers with the HTTP status and JSON body that
+//! graphql.md prescribes (`extensions.code` carries the REST error codes, see [`error`]).
+//!
+//! Limits: a query may nest at most [`MAX_DEPTH`] levels and cost at most [`MAX_COMPLEXITY`]
+//! (one per field, list fields multiplied by their `limit`); beyond, the request is refused with
+//! `QueryComplexityLimitExceeded` before anything runs. Introspection is on.
+
+mod access;
+mod carts;
+mod common;
+mod customers;
+pub mod error;
+mod inputs;
+mod mutation;
+mod query;
+mod scalars;
+mod stores;
+
+use std::sync::{Arc, OnceLock};
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{EmptySubscription, Interface, Schema, Variables};
+use serde::Deserialize;
+use storekeep_core::oauth::Caller;
+use storekeep_core::{ApiError, Services};
+
+pub use error::COMPLEXITY_LIMIT_CODE;
+
+use access::Gql;
+use common::Initiator;
+use customers::{Customer, CustomerEmailToken, CustomerPasswordToken};
+use mutation::Mutation;
+use query::Query;
+use scalars::{DateTime, Long};
+use stores::Store;
+
+/// How deep a query may nest.
+pub const MAX_DEPTH: usize = 20;
+/// How costly a query may be: each field counts 1, and the `customers`/`stores` fields count
+/// their selection once per result they may return (`limit`, default 20).
+pub const MAX_COMPLEXITY: usize = 10_000;
+
+/// `Versioned`: what every versioned resource has.
+#[derive(Interface)]
+#[graphql(
+    field(name = "id", ty = "&str"),
+    field(name = "version", ty = "Long"),
+    field(name = "created_at", ty = "DateTime"),
+    field(name = "last_modified_at", ty = "DateTime"),
+    field(name = "created_by", ty = "Option<Initiator>"),
+    field(name = "last_modified_by", ty = "Option<Initiator>")
+)]
+pub enum Versioned {
+    Customer(Customer),
+    Store(Store),
+    CustomerPasswordToken(CustomerPasswordToken),
+    CustomerEmailToken(CustomerEmailToken),
+}
+
+/// storekeep's schema.
+pub type StorekeepSchema = Schema<Query, Mutation, EmptySubscription>;
+
+fn build() -> StorekeepSchema {
+    Schema::build(Query, Mutation::default(), EmptySubscription)
+        .register_output_type::<Versioned>()
+        .limit_depth(MAX_DEPTH)
+        .limit_complexity(MAX_COMPLEXITY)
+        .finish()
+}
+
+/// The schema (built once).
+pub fn schema() -> &'static StorekeepSchema {
+    static SCHEMA: OnceLock<StorekeepSchema> = OnceLock::new();
+    SCHEMA.get_or_init(build)
+}
+
+/// The schema in SDL, as `storekeep graphql-schema` prints it.
+pub fn sdl() -> String {
+    schema().sdl()
+}
+
+/// A GraphQL-over-HTTP request: the JSON body of `POST`, or the parameters of `GET`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphqlRequest {
+    pub query: String,
+    #[serde(default)]
+    pub operation_name: Option<String>,
+    #[serde(default)]
+    pub variables: Option<serde_json::Value>,
+}
+
+/// Whether the operation the request selects is a mutation (`None` if it cannot be told:
+/// the executor then reports the document's problem).
+fn is_mutation(req: &GraphqlRequest) -> Option<bool> {
+    let doc = async_graphql::parser::parse_query(&req.query).ok()?;
+    let ty = match &doc.operations {
+        DocumentOperations::Single(op) => op.node.ty,
+        DocumentOperations::Multiple(ops) => {
+            let name = req.operation_name.as_deref()?;
+            ops.iter().find(|(n, _)| n.as_str() == name)?.1.node.ty
+        }
+    };
+    Some(ty == OperationType::Mutation)
+}
+
+/// Execute a request for `caller` in `project`: the HTTP status and the JSON body
+/// (`{data, errors}`). With `read_only` (a `GET` request) mutations are refused with 405.
+pub async fn execute(
+    services: Services,
+    caller: Arc<Caller>,
+    project: &str,
+    req: GraphqlRequest,
+    read_only: bool,
+) -> (u16, serde_json::Value) {
+    let variables = match req.variables.clone() {
+        None | Some(serde_json::Value::Null) => Variables::default(),
+        Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
+        Some(_) => {
+            return error::request_error(&ApiError::InvalidInput(
+                "'variables' must be a JSON object.".into(),
+            ))
+        }
+    };
+    if read_only && is_mutation(&req) == Some(true) {
+        return error::request_error(&ApiError::MethodNotAllowed(
+            "Mutations must be sent with POST.".into(),
+        ));
+    }
+    let mut request = async_graphql::Request::new(req.query)
+        .variables(variables)
+        .data(Gql::new(services, caller, project));
+    if let Some(op) = req.operation_name {
+        request = request.operation_name(op);
+    }
+    error::finish(schema().execute(request).await)
+}
