@@ -108,3 +108,75 @@ export async function sdkError(fn) {
   }
   throw new Error('expected the SDK call to fail');
 }
+
+/** A token cache the test can read and age (the SDK's `TokenCache` interface). */
+export function memoryTokenCache() {
+  let value = { token: '', expirationTime: -1 };
+  return { get: () => value, set: (v) => { value = v; } };
+}
+
+/** A fetch that records every call (`calls[i] = { url, body }`) and then fetches. */
+export function recordingFetch() {
+  const calls = [];
+  const spy = (url, init = {}) => {
+    calls.push({ url: String(url), body: typeof init.body === 'string' ? init.body : '' });
+    return fetch(url, init);
+  };
+  return { calls, fetch: spy };
+}
+
+function rootOf(server, builder, httpClient) {
+  const client = builder
+    .withHttpMiddleware({ host: server.baseUrl, httpClient })
+    .build();
+  return createApiBuilderFromCtpClient(client).withProjectKey({ projectKey: server.projectKey });
+}
+
+/**
+ * An API root of a customer signed in with the SDK's password-flow middleware: project-wide,
+ * or through a store (`storeKey`: the middleware's `oauthUri` is the in-store token endpoint).
+ */
+export function passwordFlowRoot(server, { clientId, clientSecret, username, password, storeKey,
+  scopes, tokenCache, httpClient = fetch }) {
+  const options = {
+    host: server.baseUrl,
+    projectKey: server.projectKey,
+    credentials: { clientId, clientSecret, user: { username, password } },
+    httpClient,
+  };
+  if (storeKey) options.oauthUri = `/oauth/${server.projectKey}/in-store/key=${storeKey}/customers/token`;
+  if (scopes) options.scopes = scopes;
+  if (tokenCache) options.tokenCache = tokenCache;
+  const builder = new ClientBuilder().withProjectKey(server.projectKey).withPasswordFlow(options);
+  return rootOf(server, builder, httpClient);
+}
+
+/** An API root of an anonymous session (the SDK's anonymous-session middleware). */
+export function anonymousRoot(server, { clientId, clientSecret, anonymousId, scopes, tokenCache,
+  httpClient = fetch }) {
+  const options = {
+    host: server.baseUrl,
+    projectKey: server.projectKey,
+    credentials: { clientId, clientSecret, anonymousId },
+    httpClient,
+  };
+  if (scopes) options.scopes = scopes;
+  if (tokenCache) options.tokenCache = tokenCache;
+  const builder = new ClientBuilder().withProjectKey(server.projectKey).withAnonymousSessionFlow(options);
+  return rootOf(server, builder, httpClient);
+}
+
+/** An API root authenticated by the SDK's refresh-token middleware. */
+export function refreshTokenRoot(server, { clientId, clientSecret, refreshToken, oauthUri,
+  httpClient = fetch }) {
+  const options = {
+    host: server.baseUrl,
+    projectKey: server.projectKey,
+    credentials: { clientId, clientSecret },
+    refreshToken,
+    httpClient,
+  };
+  if (oauthUri) options.oauthUri = oauthUri;
+  const builder = new ClientBuilder().withProjectKey(server.projectKey).withRefreshTokenFlow(options);
+  return rootOf(server, builder, httpClient);
+}

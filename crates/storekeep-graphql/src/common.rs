@@ -4,8 +4,8 @@
 //! an action arrives at the core services exactly as its REST twin does.
 
 use async_graphql::{InputObject, Object, SimpleObject};
-use serde::ser::{Error as _, SerializeMap};
 use serde::de::DeserializeOwned;
+use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 use storekeep_core::common as c;
 use storekeep_core::ApiError;
@@ -232,7 +232,9 @@ fn type_identifier<E: serde::ser::Error>(
 ) -> Result<Option<serde_json::Value>, E> {
     let given = [r#type.is_some(), type_id.is_some(), type_key.is_some()];
     if given.iter().filter(|g| **g).count() > 1 {
-        return Err(E::custom("Give only one of 'type', 'typeId' and 'typeKey'."));
+        return Err(E::custom(
+            "Give only one of 'type', 'typeId' and 'typeKey'.",
+        ));
     }
     let ri = match (r#type, type_id, type_key) {
         (Some(t), _, _) => serde_json::to_value(t).map_err(E::custom)?,
@@ -255,7 +257,9 @@ pub struct CustomFieldsDraft {
 impl Serialize for CustomFieldsDraft {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let ty = type_identifier::<S::Error>(&self.r#type, &self.type_id, &self.type_key)?
-            .ok_or_else(|| S::Error::custom("custom: a type ('type', 'typeId' or 'typeKey') is required."))?;
+            .ok_or_else(|| {
+                S::Error::custom("custom: a type ('type', 'typeId' or 'typeKey') is required.")
+            })?;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("type", &ty)?;
         if let Some(f) = fields_object::<S::Error>(&self.fields)? {

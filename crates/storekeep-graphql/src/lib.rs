@@ -45,6 +45,9 @@ pub const MAX_DEPTH: usize = 20;
 pub const MAX_COMPLEXITY: usize = 10_000;
 
 /// `Versioned`: what every versioned resource has.
+// The derive takes one `field(…)` per interface field; clippy reads two with the same type
+// as a duplicated attribute.
+#[allow(clippy::duplicated_attributes)]
 #[derive(Interface)]
 #[graphql(
     field(name = "id", ty = "&str"),
@@ -100,10 +103,12 @@ fn is_mutation(req: &GraphqlRequest) -> Option<bool> {
     let doc = async_graphql::parser::parse_query(&req.query).ok()?;
     let ty = match &doc.operations {
         DocumentOperations::Single(op) => op.node.ty,
-        DocumentOperations::Multiple(ops) => {
-            let name = req.operation_name.as_deref()?;
-            ops.iter().find(|(n, _)| n.as_str() == name)?.1.node.ty
-        }
+        // Named operations are always "multiple", also when there is just one.
+        DocumentOperations::Multiple(ops) => match req.operation_name.as_deref() {
+            Some(name) => ops.iter().find(|(n, _)| n.as_str() == name)?.1.node.ty,
+            None if ops.len() == 1 => ops.values().next()?.node.ty,
+            None => return None,
+        },
     };
     Some(ty == OperationType::Mutation)
 }
@@ -137,5 +142,30 @@ pub async fn execute(
     if let Some(op) = req.operation_name {
         request = request.operation_name(op);
     }
-    error::finish(schema().execute(request).await)
+    // Boxed: the executor's future is large (deeply nested resolver futures), and on a
+    // 2 MiB thread stack an unoptimized build would overflow with it inline.
+    let response = Box::pin(schema().execute(request)).await;
+    error::finish(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tells_mutations_apart() {
+        let req = |q: &str, op: Option<&str>| GraphqlRequest {
+            query: q.into(),
+            operation_name: op.map(str::to_string),
+            variables: None,
+        };
+        let m = "# comment\nmutation DeleteStore($version: Long!) { deleteStore(version: $version, key: \"x\") { key } }";
+        assert_eq!(is_mutation(&req(m, None)), Some(true));
+        assert_eq!(is_mutation(&req("{ stores { total } }", None)), Some(false));
+        let two = format!("{m}\nquery Q {{ stores {{ total }} }}");
+        assert_eq!(is_mutation(&req(&two, Some("Q"))), Some(false));
+        assert_eq!(is_mutation(&req(&two, Some("DeleteStore"))), Some(true));
+        assert_eq!(is_mutation(&req(&two, None)), None);
+        assert_eq!(is_mutation(&req("{ broken", None)), None);
+    }
 }

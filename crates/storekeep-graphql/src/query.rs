@@ -36,7 +36,9 @@ pub fn query_params(
 /// 20, at most `MAX_LIMIT`), plus one.
 fn list_complexity(limit: Option<i32>, child_complexity: usize) -> usize {
     let n = limit.unwrap_or(20).clamp(0, MAX_LIMIT as i32);
-    (n as usize).saturating_mul(child_complexity).saturating_add(1)
+    (n as usize)
+        .saturating_mul(child_complexity)
+        .saturating_add(1)
 }
 
 /// How `customer(…)` addresses its customer: exactly one argument.
@@ -104,11 +106,13 @@ async fn find_customer(
     let svc = &g.services.customers;
     let store = single(stores);
     let c = match &sel {
-        Selector::Id(id) => found(svc.get(&g.project, store, Lookup::Id(id)).await)?,
-        Selector::Key(key) => found(svc.get(&g.project, store, Lookup::Key(key)).await)?,
-        Selector::EmailToken(t) => found(svc.get_by_email_token(&g.project, store, t).await)?,
+        Selector::Id(id) => found(Box::pin(svc.get(&g.project, store, Lookup::Id(id))).await)?,
+        Selector::Key(key) => found(Box::pin(svc.get(&g.project, store, Lookup::Key(key))).await)?,
+        Selector::EmailToken(t) => {
+            found(Box::pin(svc.get_by_email_token(&g.project, store, t)).await)?
+        }
         Selector::PasswordToken(t) => {
-            found(svc.get_by_password_token(&g.project, store, t).await)?
+            found(Box::pin(svc.get_by_password_token(&g.project, store, t)).await)?
         }
     };
     Ok(c.filter(|c| visible(c, stores)).map(Customer))
@@ -118,7 +122,12 @@ async fn find_customer(
 async fn query_customers(
     g: &Gql,
     stores: Option<&[String]>,
-    params: (Option<String>, Option<Vec<String>>, Option<i32>, Option<i32>),
+    params: (
+        Option<String>,
+        Option<Vec<String>>,
+        Option<i32>,
+        Option<i32>,
+    ),
 ) -> ApiResult<CustomerQueryResult> {
     let (predicate, sort, limit, offset) = params;
     let many = stores.filter(|s| s.len() > 1);
@@ -129,11 +138,12 @@ async fn query_customers(
         format!("stores is empty or stores(key in ({}))", list.join(", "))
     });
     let params = query_params(predicate, sort, limit, offset, extra);
-    let page = g
-        .services
-        .customers
-        .query(&g.project, single(stores), &params)
-        .await?;
+    let page = Box::pin(
+        g.services
+            .customers
+            .query(&g.project, single(stores), &params),
+    )
+    .await?;
     CustomerQueryResult::new(page)
 }
 
@@ -190,7 +200,7 @@ impl Query {
                 ))
             }
         };
-        Ok(found(g.services.stores.get(&g.project, lookup).await)?.map(Store))
+        Ok(found(Box::pin(g.services.stores.get(&g.project, lookup)).await)?.map(Store))
     }
 
     /// Stores matching `where`, sorted, paged (the `GET /stores` parameters).
@@ -207,7 +217,7 @@ impl Query {
         g.require(Perm::ViewStores, None)?;
         let params = query_params(predicate, sort, limit, offset, None);
         Ok(StoreQueryResult(
-            g.services.stores.query(&g.project, &params).await?,
+            Box::pin(g.services.stores.query(&g.project, &params)).await?,
         ))
     }
 
@@ -312,7 +322,7 @@ impl Me {
             return Ok(None);
         };
         let store = single(self.stores.as_deref());
-        let found = found(g.services.customers.get_me(&g.project, store, id).await)?;
+        let found = found(Box::pin(g.services.customers.get_me(&g.project, store, id)).await)?;
         Ok(found
             .filter(|c| visible(c, self.stores.as_deref()))
             .map(Customer))

@@ -2,8 +2,8 @@
 //! `DateTime`, `Date`, `Locale`, `Country`, `KeyReferenceInput` and `Json`. Input values are
 //! checked here, so a malformed one is a request error (`InvalidInput`) before anything runs.
 
-use serde::Serialize;
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use serde::Serialize;
 use storekeep_core::common::{valid_country, valid_locale};
 
 /// A 64-bit integer (versions, totals).
@@ -64,9 +64,13 @@ impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         let s = string_of::<Self>(value)?;
         let shape_ok = s.len() == 10
-            && s.bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            && s.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if shape_ok {
             Ok(Date(s))
         } else {
@@ -94,7 +98,9 @@ impl ScalarType for Locale {
         if valid_locale(&s) {
             Ok(Locale(s))
         } else {
-            Err(InputValueError::custom(format!("'{s}' is not a valid locale")))
+            Err(InputValueError::custom(format!(
+                "'{s}' is not a valid locale"
+            )))
         }
     }
 

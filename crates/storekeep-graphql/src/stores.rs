@@ -70,7 +70,11 @@ impl Store {
         &self.0.key
     }
     /// The name in `locale`, else in the first of `acceptLanguage` the store has.
-    async fn name(&self, locale: Option<Locale>, accept_language: Option<Vec<Locale>>) -> Option<String> {
+    async fn name(
+        &self,
+        locale: Option<Locale>,
+        accept_language: Option<Vec<Locale>>,
+    ) -> Option<String> {
         let name = self.0.name.as_ref()?;
         pick_localized(name, locale.as_ref(), accept_language.as_deref())
     }
@@ -102,7 +106,11 @@ impl Store {
             .collect()
     }
     async fn distribution_channels_ref(&self) -> Vec<Reference> {
-        self.0.distribution_channels.iter().map(Reference::from).collect()
+        self.0
+            .distribution_channels
+            .iter()
+            .map(Reference::from)
+            .collect()
     }
     async fn supply_channels_ref(&self) -> Vec<Reference> {
         self.0.supply_channels.iter().map(Reference::from).collect()

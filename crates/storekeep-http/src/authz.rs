@@ -8,6 +8,8 @@
 //! `view_api_clients`/`manage_api_clients`; Customers (customers.md §5, auth.md §4)
 //! `view_customers` for GET/HEAD and `manage_customers` for everything else, `/login`
 //! included, and their in-store forms also with the store-scoped scopes of the path's store.
+//! Carts (carts-in-store.md §2) use the orders scopes: `view_orders` for GET/HEAD,
+//! `manage_orders` for create, update, delete and merge, in-store also store-scoped.
 //!
 //! My Customer endpoints (`/me…`, auth.md §6) need `manage_my_profile` (project-wide, or of the
 //! path's store on the in-store forms) and a session token as [`Session`] says. Decisions
@@ -21,7 +23,9 @@
 //! `/me` and the in-store `/me` of any store, since D1 makes global customers visible in every
 //! store; if the customer is not visible in the path's store the answer is 404. Session
 //! tokens carry only session scopes (`manage_my_*`, public catalog views), so they never pass
-//! an admin route.
+//! an admin route. My Carts (`/me/carts…`, `/me/active-cart`, project and in-store) need
+//! `manage_my_orders` and a customer's or anonymous session's token ([`Session::Shopper`]):
+//! they act on that token's own carts, so an API client's token is 403 there.
 
 use axum::http::Method;
 use storekeep_core::scopes::Perm;
@@ -59,6 +63,9 @@ pub enum Session {
     Customer,
     /// Any token: a customer's, an anonymous session's or an API client's.
     Any,
+    /// A customer's or an anonymous session's token (not an API client's): the endpoint acts
+    /// on that customer's or session's own resources (My Carts).
+    Shopper,
 }
 
 /// One row of the table.
@@ -100,6 +107,24 @@ const fn in_store_me(session: Session) -> Need {
         perm: Perm::ManageMyProfile,
         store_param: true,
         session,
+    }
+}
+
+/// A project-wide My Carts endpoint (`manage_my_orders:{p}`, a shopper's token).
+const fn my_orders() -> Need {
+    Need::Me {
+        perm: Perm::ManageMyOrders,
+        store_param: false,
+        session: Session::Shopper,
+    }
+}
+
+/// An in-store My Carts endpoint (`manage_my_orders:{p}` or `manage_my_orders:{p}:{s}`).
+const fn in_store_my_orders() -> Need {
+    Need::Me {
+        perm: Perm::ManageMyOrders,
+        store_param: true,
+        session: Session::Shopper,
     }
 }
 
@@ -353,6 +378,100 @@ static TABLE: &[Rule] = &[
         Method::POST,
         "/{project}/in-store/{store}/login",
         in_store(Perm::ManageCustomers),
+    ),
+    // Carts (carts-in-store.md §2–3): the orders scopes; My Carts: manage_my_orders and a
+    // shopper's token.
+    rule(Method::GET, "/{project}/carts", project(Perm::ViewOrders)),
+    rule(
+        Method::POST,
+        "/{project}/carts",
+        project(Perm::ManageOrders),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/carts/{target}",
+        project(Perm::ViewOrders),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/carts/{target}",
+        project(Perm::ManageOrders),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/carts/{target}",
+        project(Perm::ManageOrders),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/carts/{target}/merge",
+        project(Perm::ManageOrders),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/carts",
+        in_store(Perm::ViewOrders),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/carts",
+        in_store(Perm::ManageOrders),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/carts/{target}",
+        in_store(Perm::ViewOrders),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/carts/{target}",
+        in_store(Perm::ManageOrders),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/in-store/{store}/carts/{target}",
+        in_store(Perm::ManageOrders),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/carts/{target}/merge",
+        in_store(Perm::ManageOrders),
+    ),
+    rule(Method::GET, "/{project}/me/carts", my_orders()),
+    rule(Method::POST, "/{project}/me/carts", my_orders()),
+    rule(Method::GET, "/{project}/me/carts/{target}", my_orders()),
+    rule(Method::POST, "/{project}/me/carts/{target}", my_orders()),
+    rule(Method::DELETE, "/{project}/me/carts/{target}", my_orders()),
+    rule(Method::GET, "/{project}/me/active-cart", my_orders()),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/me/carts",
+        in_store_my_orders(),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/carts",
+        in_store_my_orders(),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/me/carts/{target}",
+        in_store_my_orders(),
+    ),
+    rule(
+        Method::POST,
+        "/{project}/in-store/{store}/me/carts/{target}",
+        in_store_my_orders(),
+    ),
+    rule(
+        Method::DELETE,
+        "/{project}/in-store/{store}/me/carts/{target}",
+        in_store_my_orders(),
+    ),
+    rule(
+        Method::GET,
+        "/{project}/in-store/{store}/me/active-cart",
+        in_store_my_orders(),
     ),
 ];
 

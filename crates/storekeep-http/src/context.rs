@@ -8,8 +8,9 @@
 //! `insufficient_scope`, the same answer for another project's token so that it learns
 //! nothing about that project; a token of an in-store customer session is also refused
 //! outside its store's in-store routes, and My routes check the session kind, see
-//! [`crate::authz`]), then the project's existence (404), then, on in-store routes
-//! (`{store}` in the path), the store's existence (404, D5) — so handlers get a checked
+//! [`crate::authz`]; `Need::Authenticated` routes — GraphQL — take any token of the path's
+//! project and authorize per operation), then the project's existence (404), then, on
+//! in-store routes (`{store}` in the path), the store's existence (404, D5) — so handlers get a checked
 //! `ctx.store` and one handler serves a route's project and in-store forms.
 
 use std::sync::Arc;
@@ -104,6 +105,9 @@ impl FromRequestParts<AppState> for Ctx {
                 if session == Session::Customer {
                     caller.require_customer()?;
                 }
+                if session == Session::Shopper {
+                    require_shopper(&caller)?;
+                }
             }
             Some(Need::Authenticated) => {
                 // Same answer as a missing scope, so another project's token learns nothing.
@@ -133,6 +137,18 @@ impl FromRequestParts<AppState> for Ctx {
             store,
         })
     }
+}
+
+/// 403 unless the token is a customer's (password flow) or an anonymous session's: the My
+/// Carts endpoints act on that customer's or session's own carts.
+fn require_shopper(caller: &Caller) -> Result<(), ApiError> {
+    if caller.customer_id.is_some() || caller.anonymous_id.is_some() {
+        return Ok(());
+    }
+    Err(ApiError::InsufficientScope(
+        "Insufficient scope. This endpoint requires the token of a customer or of an anonymous session (scope customer_id:{id} or anonymous_id:{id})."
+            .into(),
+    ))
 }
 
 /// 404 unless the project exists. Known projects are remembered (projects are never deleted

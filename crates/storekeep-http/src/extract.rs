@@ -111,6 +111,21 @@ impl QueryPairs {
     }
 }
 
+impl QueryPairs {
+    /// The optional `dataErasure` flag of deletes (any letter case: the Python SDK sends
+    /// `True`).
+    pub fn data_erasure(&self) -> Result<bool, ApiError> {
+        match self.get("dataErasure") {
+            None => Ok(false),
+            Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
+            Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
+            Some(v) => Err(ApiError::InvalidInput(format!(
+                "Malformed parameter: dataErasure: '{v}' is not a boolean."
+            ))),
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
     type Rejection = HttpError;
 

@@ -1,7 +1,8 @@
 //! Carts: the resource with the fields that tie it to a store and an owner, custom line items
 //! with exact integer totals, the update actions, the service behind the cart endpoints
 //! (global, in-store `/in-store/key={s}/carts…`, and `/me/carts…` through an [`Owner`]), and the
-//! anonymous-cart handling of customer sign-in and sign-up ([`AnonymousCarts`], `merge.rs`).
+//! anonymous-cart handling of customer sign-in and sign-up ([`AnonymousCarts`], `merge.rs`) and of
+//! the Merge Cart endpoints ([`MergeCartDraft`], `merge_cart.rs`).
 //!
 //! Store rules live here, not in the front-ends: a store's endpoints see only that store's
 //! carts (others are 404), a cart in store `s` may only belong to a global customer or one
@@ -17,6 +18,7 @@ mod apply;
 mod draft;
 mod lines;
 mod merge;
+mod merge_cart;
 mod model;
 mod money;
 mod rules;
@@ -30,6 +32,7 @@ pub use apply::{apply, apply_all, check_customer_store, CartContext};
 pub use draft::{build_cart, check_draft, check_my_draft, CartDraft, CustomLineItemDraft};
 pub use lines::{build_line, recompute};
 pub use merge::{merge_lines, AnonymousCarts, MAX_ATTEMPTS};
+pub use merge_cart::{CartMergeMode, MergeCartDraft};
 pub use model::{
     Cart, CartOrigin, CartState, CustomLineItem, CustomLineItemPriceMode, InventoryMode,
     RoundingMode, ShippingMode, TaxCalculationMode, TaxMode, CART_SCHEMA, CUSTOM_LINE_ITEM_SCHEMA,

@@ -47,8 +47,7 @@ fn refreshed_scopes(stored: &str, requested: Option<&str>) -> ApiResult<String> 
     let mut out = match requested.filter(|r| !r.trim().is_empty()) {
         None => grant,
         Some(r) => {
-            let wanted =
-                Scope::parse_list(r).map_err(|e| ApiError::InvalidScope(e.to_string()))?;
+            let wanted = Scope::parse_list(r).map_err(|e| ApiError::InvalidScope(e.to_string()))?;
             if let Some(s) = wanted
                 .iter()
                 .find(|s| !matches!(s, Scope::Project { .. }) || !s.implied_by(&grant))
@@ -139,7 +138,12 @@ mod tests {
             refreshed_scopes(stored, Some("manage_my_orders:p")).unwrap(),
             "manage_my_orders:p customer_id:c1"
         );
-        for bad in ["manage_project:p", "customer_id:c2", "manage_my_profile:q", "nope"] {
+        for bad in [
+            "manage_project:p",
+            "customer_id:c2",
+            "manage_my_profile:q",
+            "nope",
+        ] {
             let e = refreshed_scopes(stored, Some(bad)).unwrap_err();
             assert_eq!(e.code(), "invalid_scope", "{bad}");
         }

@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn keys_fold_email_case_and_separate_stores() {
         assert_eq!(counter_key(None, "A@X.io"), counter_key(None, "a@x.io"));
-        assert_ne!(counter_key(None, "a@x.io"), counter_key(Some("s"), "a@x.io"));
+        assert_ne!(
+            counter_key(None, "a@x.io"),
+            counter_key(Some("s"), "a@x.io")
+        );
         assert_ne!(
             counter_key(Some("s"), "a@x.io"),
             counter_key(Some("t"), "a@x.io")

@@ -276,7 +276,12 @@ impl TokenStore {
     }
 
     /// Does a live token (access or refresh) of `project` carry this anonymous id?
-    pub async fn anonymous_in_use(&self, project: &str, anonymous_id: &str, now: i64) -> ApiResult<bool> {
+    pub async fn anonymous_in_use(
+        &self,
+        project: &str,
+        anonymous_id: &str,
+        now: i64,
+    ) -> ApiResult<bool> {
         let live = Filter::Cmp {
             field: field("expiresAt", ScalarKind::Number),
             op: CmpOp::Gt,

@@ -21,7 +21,9 @@ pub fn one_action<T: serde::de::DeserializeOwned, I: Serialize>(
 ) -> Result<T, ApiError> {
     let v = serde_json::to_value(input).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
     let Value::Object(map) = strip_nulls(v) else {
-        return Err(ApiError::InvalidInput(format!("A {kind} must be an object.")));
+        return Err(ApiError::InvalidInput(format!(
+            "A {kind} must be an object."
+        )));
     };
     let mut entries = map.into_iter();
     let (Some((name, inner)), None) = (entries.next(), entries.next()) else {

@@ -38,7 +38,7 @@ impl CustomerMutation {
         let store = store_of(&store_key);
         g.require_in(Perm::ManageCustomers, store).await?;
         let d: CustomerDraft = to_core(&draft)?;
-        let r = g.services.customers.create(&g.project, store, &g.by, d).await?;
+        let r = Box::pin(g.services.customers.create(&g.project, store, &g.by, d)).await?;
         Ok(CustomerSignInResult(r))
     }
 
@@ -53,7 +53,7 @@ impl CustomerMutation {
         let store = store_of(&store_key);
         g.require_in(Perm::ManageCustomers, store).await?;
         let s: CustomerSignin = to_core(&draft)?;
-        let r = g.services.customers.sign_in(&g.project, store, s).await?;
+        let r = Box::pin(g.services.customers.sign_in(&g.project, store, s)).await?;
         Ok(CustomerSignInResult(r))
     }
 
@@ -75,11 +75,12 @@ impl CustomerMutation {
             version: version.0,
             actions: to_actions("CustomerUpdateAction", &actions)?,
         };
-        let c = g
-            .services
-            .customers
-            .update(&g.project, store, &g.by, target, u)
-            .await?;
+        let c = Box::pin(
+            g.services
+                .customers
+                .update(&g.project, store, &g.by, target, u),
+        )
+        .await?;
         Ok(Some(Customer(c)))
     }
 
@@ -98,11 +99,12 @@ impl CustomerMutation {
         g.require_in(Perm::ManageCustomers, store).await?;
         let target = target(&id, &key)?;
         let erase = personal_data_erasure.unwrap_or(false);
-        let c = g
-            .services
-            .customers
-            .delete(&g.project, store, target, version.0, erase)
-            .await?;
+        let c = Box::pin(
+            g.services
+                .customers
+                .delete(&g.project, store, target, version.0, erase),
+        )
+        .await?;
         Ok(Some(Customer(c)))
     }
 
@@ -125,11 +127,12 @@ impl CustomerMutation {
             current_password: Secret::new(current_password),
             new_password: Secret::new(new_password),
         };
-        let c = g
-            .services
-            .customers
-            .change_password(&g.project, store, &g.by, b)
-            .await?;
+        let c = Box::pin(
+            g.services
+                .customers
+                .change_password(&g.project, store, &g.by, b),
+        )
+        .await?;
         Ok(Some(Customer(c)))
     }
 
@@ -150,11 +153,12 @@ impl CustomerMutation {
             ttl_minutes: ttl_minutes.map(i64::from),
             invalidate_older_tokens: Some(invalidate_older_tokens),
         };
-        let t = g
-            .services
-            .customers
-            .create_password_token(&g.project, store, b)
-            .await?;
+        let t = Box::pin(
+            g.services
+                .customers
+                .create_password_token(&g.project, store, b),
+        )
+        .await?;
         Ok(Some(CustomerPasswordToken(t)))
     }
 
@@ -175,11 +179,12 @@ impl CustomerMutation {
             new_password: Secret::new(new_password),
             version: version.map(|v| v.0),
         };
-        let c = g
-            .services
-            .customers
-            .reset_password(&g.project, store, &g.by, b)
-            .await?;
+        let c = Box::pin(
+            g.services
+                .customers
+                .reset_password(&g.project, store, &g.by, b),
+        )
+        .await?;
         Ok(Some(Customer(c)))
     }
 
@@ -202,11 +207,12 @@ impl CustomerMutation {
             ttl_minutes: i64::from(ttl_minutes),
             invalidate_older_tokens: Some(invalidate_older_tokens),
         };
-        let t = g
-            .services
-            .customers
-            .create_email_token(&g.project, store, b)
-            .await?;
+        let t = Box::pin(
+            g.services
+                .customers
+                .create_email_token(&g.project, store, b),
+        )
+        .await?;
         Ok(CustomerEmailToken(t))
     }
 
@@ -225,11 +231,12 @@ impl CustomerMutation {
             token_value: Secret::new(token_value),
             version: version.map(|v| v.0),
         };
-        let c = g
-            .services
-            .customers
-            .verify_email(&g.project, store, &g.by, b)
-            .await?;
+        let c = Box::pin(
+            g.services
+                .customers
+                .verify_email(&g.project, store, &g.by, b),
+        )
+        .await?;
         Ok(Some(Customer(c)))
     }
 }

@@ -37,12 +37,13 @@ impl MeMutation {
         let g = gql(ctx)?;
         let store = store_of(&store_key);
         g.require_me(store).await?;
-        let mut v = serde_json::to_value(&draft).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
+        let mut v =
+            serde_json::to_value(&draft).map_err(|e| ApiError::InvalidInput(e.to_string()))?;
         if let (Some(aid), Value::Object(map)) = (&g.caller.anonymous_id, &mut v) {
             map.insert("anonymousId".into(), Value::String(aid.clone()));
         }
         let d: CustomerDraft = from_wire(v)?;
-        let r = g.services.customers.create(&g.project, store, &g.by, d).await?;
+        let r = Box::pin(g.services.customers.create(&g.project, store, &g.by, d)).await?;
         Ok(CustomerSignInResult(r))
     }
 
@@ -59,11 +60,12 @@ impl MeMutation {
         g.require_me(store).await?;
         let s: MyCustomerSignin = to_core(&draft)?;
         let anonymous = g.caller.anonymous_id.as_deref();
-        let r = g
-            .services
-            .customers
-            .sign_in_me(&g.project, store, s, anonymous)
-            .await?;
+        let r = Box::pin(
+            g.services
+                .customers
+                .sign_in_me(&g.project, store, s, anonymous),
+        )
+        .await?;
         Ok(CustomerSignInResult(r))
     }
 
@@ -84,7 +86,7 @@ impl MeMutation {
             actions: to_actions("MyCustomerUpdateAction", &actions)?,
         };
         let svc = &g.services.customers;
-        let c = svc.update_me(&g.project, store, &g.by, id, u).await?;
+        let c = Box::pin(svc.update_me(&g.project, store, &g.by, id, u)).await?;
         Ok(Some(Customer(c)))
     }
 
@@ -101,11 +103,14 @@ impl MeMutation {
         g.require_me(store).await?;
         let id = g.caller.require_customer()?;
         let erase = personal_data_erasure.unwrap_or(false);
-        let c = g
-            .services
-            .customers
-            .delete(&g.project, store, Lookup::Id(id), version.0, erase)
-            .await?;
+        let c = Box::pin(g.services.customers.delete(
+            &g.project,
+            store,
+            Lookup::Id(id),
+            version.0,
+            erase,
+        ))
+        .await?;
         Ok(Some(Customer(c)))
     }
 
@@ -128,7 +133,7 @@ impl MeMutation {
             new_password: Secret::new(new_password),
         };
         let svc = &g.services.customers;
-        let c = svc.change_my_password(&g.project, store, &g.by, id, b).await?;
+        let c = Box::pin(svc.change_my_password(&g.project, store, &g.by, id, b)).await?;
         Ok(Some(Customer(c)))
     }
 
@@ -150,7 +155,7 @@ impl MeMutation {
         };
         let me = g.caller.customer_id.as_deref();
         let svc = &g.services.customers;
-        let c = svc.reset_my_password(&g.project, store, &g.by, me, b).await?;
+        let c = Box::pin(svc.reset_my_password(&g.project, store, &g.by, me, b)).await?;
         Ok(Some(Customer(c)))
     }
 
@@ -170,7 +175,7 @@ impl MeMutation {
         };
         let me = g.caller.customer_id.as_deref();
         let svc = &g.services.customers;
-        let c = svc.confirm_my_email(&g.project, store, &g.by, me, b).await?;
+        let c = Box::pin(svc.confirm_my_email(&g.project, store, &g.by, me, b)).await?;
         Ok(Some(Customer(c)))
     }
 }

@@ -21,11 +21,17 @@ pub struct StoreMutation;
 #[Object]
 impl StoreMutation {
     /// Create a store: `POST /stores`.
-    async fn create_store(&self, ctx: &Context<'_>, draft: CreateStore) -> ApiResult<Option<Store>> {
+    async fn create_store(
+        &self,
+        ctx: &Context<'_>,
+        draft: CreateStore,
+    ) -> ApiResult<Option<Store>> {
         let g = gql(ctx)?;
         g.require(Perm::ManageStores, None)?;
         let d: StoreDraft = to_core(&draft)?;
-        Ok(Some(Store(g.services.stores.create(&g.project, &g.by, d).await?)))
+        Ok(Some(Store(
+            Box::pin(g.services.stores.create(&g.project, &g.by, d)).await?,
+        )))
     }
 
     /// Apply update actions to the store with `id` or `key`.
@@ -44,7 +50,7 @@ impl StoreMutation {
             version: version.0,
             actions: to_actions("StoreUpdateAction", &actions)?,
         };
-        let s = g.services.stores.update(&g.project, &g.by, target, u).await?;
+        let s = Box::pin(g.services.stores.update(&g.project, &g.by, target, u)).await?;
         Ok(Some(Store(s)))
     }
 
@@ -59,7 +65,7 @@ impl StoreMutation {
         let g = gql(ctx)?;
         g.require(Perm::ManageStores, None)?;
         let target = target(&id, &key)?;
-        let s = g.services.stores.delete(&g.project, target, version.0).await?;
+        let s = Box::pin(g.services.stores.delete(&g.project, target, version.0)).await?;
         Ok(Some(Store(s)))
     }
 }

@@ -3,11 +3,13 @@
 //! what the router really serves. Handlers live in one module per resource.
 
 mod api_clients;
+mod carts;
 mod customer_tokens;
 mod customers;
 mod graphql;
 mod health;
 mod me;
+mod my_carts;
 mod oauth;
 mod projects;
 mod stores;
@@ -154,6 +156,8 @@ fn build() -> Routes {
     )
     .with(customers::routes)
     .with(me::routes)
+    .with(carts::routes)
+    .with(my_carts::routes)
     .add(
         "/{project}/graphql",
         r().on(Get, graphql::get_graphql)

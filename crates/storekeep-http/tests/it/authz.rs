@@ -204,3 +204,32 @@ async fn writes_record_the_client_id() {
     })
     .await;
 }
+
+/// `Need::Authenticated` rows (the GraphQL endpoint): refused without a token and for another
+/// project's token; let through for any token of the project, whatever its scopes (the route
+/// authorizes each operation itself).
+#[tokio::test]
+async fn authenticated_routes_need_a_token_of_the_project() {
+    each(|h| async move {
+        let p = h.project.clone();
+        let rows: Vec<_> = route_table()
+            .iter()
+            .filter(|r| r.need == Need::Authenticated)
+            .collect();
+        assert!(!rows.is_empty());
+        let weak = h.token(&format!("view_stores:{p}")).await;
+        let (_, foreign) = h.foreign_token("manage_project:{q}").await;
+        for rule in rows {
+            let uri = concrete(rule.pattern, &p, "s1");
+            let what = format!("{} {}", rule.method, rule.pattern);
+            let (status, body) = call(&h, &rule.method, &uri, None).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
+            let (status, body) = call(&h, &rule.method, &uri, Some(&foreign)).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {body}");
+            assert_eq!(body["error"], "insufficient_scope", "{what}");
+            let (status, body) = call(&h, &rule.method, &uri, Some(&weak)).await;
+            assert!(!refused(status), "{what} with any scope: {status} {body}");
+        }
+    })
+    .await;
+}

@@ -11,6 +11,8 @@ mod harness;
 
 mod api_clients;
 mod authz;
+mod carts;
+mod carts_in_store;
 mod customers;
 mod customers_in_store;
 mod customers_login;
@@ -19,6 +21,7 @@ mod graphql;
 mod introspect;
 mod leak_matrix;
 mod logs;
+mod my_carts;
 mod oauth;
 mod sessions;
 mod stores;

@@ -21,7 +21,11 @@ async fn counts_up_to_the_cap_and_expires(s: Arc<dyn Storage>, _: Kind) {
     let t0 = 1_000_000;
     for i in 1..=3 {
         let (n, exp) = s.bump_counter(&p, "k", t0 + i, TTL, 3).await.unwrap();
-        assert_eq!((n, exp), (i, t0 + i + TTL), "attempt {i} counts and extends");
+        assert_eq!(
+            (n, exp),
+            (i, t0 + i + TTL),
+            "attempt {i} counts and extends"
+        );
     }
     // At the cap: not counted, expiry kept.
     let (n, exp) = s.bump_counter(&p, "k", t0 + 10, TTL, 3).await.unwrap();

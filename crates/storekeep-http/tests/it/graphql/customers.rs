@@ -20,25 +20,41 @@ async fn customer_by_id_key_and_tokens() {
     Gq::each(|g| async move {
         let draft = json!({"email": "keyed@gq.test", "password": "pw-1", "key": "keyed"});
         let made = g.admin("customer_sign_up", json!({ "draft": draft })).await;
-        let id = made["customerSignUp"]["customer"]["id"].as_str().unwrap().to_string();
+        let id = made["customerSignUp"]["customer"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
 
         let by_id = g.admin("customer", json!({ "id": id })).await;
         assert_eq!(by_id["customer"]["email"], "keyed@gq.test");
         assert_eq!(by_id["customer"]["authenticationMode"], "Password");
-        assert_eq!(by_id["customer"]["createdBy"]["clientId"], g.h.admin_id.as_str());
+        assert_eq!(
+            by_id["customer"]["createdBy"]["clientId"],
+            g.h.admin_id.as_str()
+        );
         let by_key = g.admin("customer", json!({ "key": "keyed" })).await;
         assert_eq!(by_key["customer"]["id"], id.as_str());
         let missing = g.admin("customer", json!({ "id": "no-such-id" })).await;
-        assert_eq!(missing["customer"], Value::Null, "not found is null, not an error");
+        assert_eq!(
+            missing["customer"],
+            Value::Null,
+            "not found is null, not an error"
+        );
 
         let t = g
-            .admin("customer_create_password_reset_token", json!({"email": "KEYED@gq.test"}))
+            .admin(
+                "customer_create_password_reset_token",
+                json!({"email": "KEYED@gq.test"}),
+            )
             .await;
         let value = t["customerCreatePasswordResetToken"]["value"].clone();
         let by_token = g.admin("customer", json!({ "passwordToken": value })).await;
         assert_eq!(by_token["customer"]["id"], id.as_str());
         let e = g
-            .admin("customer_create_email_verification_token", json!({"id": id, "ttl": 30}))
+            .admin(
+                "customer_create_email_verification_token",
+                json!({"id": id, "ttl": 30}),
+            )
             .await;
         let value = e["customerCreateEmailVerificationToken"]["value"].clone();
         let by_token = g.admin("customer", json!({ "emailToken": value })).await;
@@ -103,17 +119,25 @@ async fn in_store_sees_the_store_and_global_customers() {
             ["a1@gq.test", "g1@gq.test"]
         );
         let filtered = g
-            .admin("in_store_customers", json!({"store": A, "where": "stores is not empty"}))
+            .admin(
+                "in_store_customers",
+                json!({"store": A, "where": "stores is not empty"}),
+            )
             .await;
         assert_eq!(emails(&filtered["inStore"]["customers"]), ["a1@gq.test"]);
 
         for (id, seen) in [(&g.a1.id, true), (&g.g1.id, true), (&g.b1.id, false)] {
-            let r = g.admin("in_store_customer", json!({"store": A, "id": id})).await;
+            let r = g
+                .admin("in_store_customer", json!({"store": A, "id": id}))
+                .await;
             assert_eq!(!r["inStore"]["customer"].is_null(), seen, "{id}: {r}");
         }
 
         let both = g
-            .admin("in_stores_customers", json!({"stores": [A, B], "id": g.b1.id}))
+            .admin(
+                "in_stores_customers",
+                json!({"stores": [A, B], "id": g.b1.id}),
+            )
             .await;
         assert_eq!(
             emails(&both["inStores"]["customers"]),
@@ -122,10 +146,18 @@ async fn in_store_sees_the_store_and_global_customers() {
         assert_eq!(both["inStores"]["customer"]["email"], "b1@gq.test");
 
         let (status, body) = g
-            .post(Some(&g.h.admin_token), "in_store_customers", json!({"store": "no-such-store"}))
+            .post(
+                Some(&g.h.admin_token),
+                "in_store_customers",
+                json!({"store": "no-such-store"}),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert_eq!(code(&body), "ResourceNotFound", "unknown store (D5): {body}");
+        assert_eq!(
+            code(&body),
+            "ResourceNotFound",
+            "unknown store (D5): {body}"
+        );
         assert_eq!(body["errors"][0]["path"], json!(["inStore", "customers"]));
     })
     .await;
@@ -134,12 +166,18 @@ async fn in_store_sees_the_store_and_global_customers() {
 #[tokio::test]
 async fn customer_stores_need_view_stores() {
     Gq::each(|g| async move {
-        let data = g.admin("customer_with_stores", json!({ "id": g.a1.id })).await;
+        let data = g
+            .admin("customer_with_stores", json!({ "id": g.a1.id }))
+            .await;
         assert_eq!(data["customer"]["stores"], json!([{"key": A, "name": A}]));
 
         let token = g.h.token(&format!("view_customers:{}", g.p)).await;
         let (status, body) = g
-            .post(Some(&token), "customer_with_stores", json!({ "id": g.a1.id }))
+            .post(
+                Some(&token),
+                "customer_with_stores",
+                json!({ "id": g.a1.id }),
+            )
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(code(&body), "insufficient_scope");

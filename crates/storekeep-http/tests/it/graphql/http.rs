@@ -25,19 +25,31 @@ async fn tokens_are_checked_before_anything_runs() {
 #[tokio::test]
 async fn get_runs_queries_but_not_mutations() {
     Gq::each(|g| async move {
-        let enc = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+        let enc =
+            |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
         let vars = json!({"where": format!("key = \"{}\"", super::A)}).to_string();
-        let uri = format!("{}?query={}&variables={}", g.uri(), enc(&doc("stores")), enc(&vars));
-        let (status, body) = g.h.call(Method::GET, &uri, Some(&g.h.admin_token), None).await;
+        let uri = format!(
+            "{}?query={}&variables={}",
+            g.uri(),
+            enc(&doc("stores")),
+            enc(&vars)
+        );
+        let (status, body) =
+            g.h.call(Method::GET, &uri, Some(&g.h.admin_token), None)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["data"]["stores"]["results"][0]["key"], super::A);
 
         let uri = format!("{}?query={}", g.uri(), enc(&doc("delete_store")));
-        let (status, body) = g.h.call(Method::GET, &uri, Some(&g.h.admin_token), None).await;
+        let (status, body) =
+            g.h.call(Method::GET, &uri, Some(&g.h.admin_token), None)
+                .await;
         assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{body}");
         assert_eq!(code(&body), "MethodNotAllowed");
 
-        let (status, body) = g.h.call(Method::GET, &g.uri(), Some(&g.h.admin_token), None).await;
+        let (status, body) =
+            g.h.call(Method::GET, &g.uri(), Some(&g.h.admin_token), None)
+                .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(code(&body), "InvalidJsonInput");
     })
@@ -50,16 +62,28 @@ async fn browsers_get_the_graphiql_page_without_a_token() {
         let req = Request::builder()
             .method(Method::GET)
             .uri(g.uri())
-            .header(header::ACCEPT, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+            .header(
+                header::ACCEPT,
+                "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8",
+            )
             .body(Body::empty())
             .unwrap();
         let (status, headers, body) = g.h.send(req).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
+        assert!(headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
         let page = body.as_str().unwrap();
         assert!(page.contains("GraphiQL"));
-        assert!(page.contains(&format!("\"/{}/graphql\"", g.p)), "the page posts to its endpoint");
-        assert!(page.contains("Authorization"), "the page sends the bearer token");
+        assert!(
+            page.contains(&format!("\"/{}/graphql\"", g.p)),
+            "the page posts to its endpoint"
+        );
+        assert!(
+            page.contains("Authorization"),
+            "the page sends the bearer token"
+        );
         // Without a key-shaped project there is no page.
         let req = Request::builder()
             .uri("/%3Cscript%3E/graphql")
@@ -83,7 +107,9 @@ async fn bodies_that_are_not_requests_are_typed_errors() {
         let (status, body) = g.post_raw(&t, r#"{"variables": {}}"#).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(code(&body), "InvalidJsonInput");
-        let (status, body) = g.post_raw(&t, r#"{"query": "{ stores { total } }", "variables": [1]}"#).await;
+        let (status, body) = g
+            .post_raw(&t, r#"{"query": "{ stores { total } }", "variables": [1]}"#)
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(code(&body), "InvalidInput");
     })
@@ -95,7 +121,9 @@ async fn operation_name_selects_the_operation() {
     Gq::each(|g| async move {
         let query = format!("{}\n{}", doc("stores"), doc("me"));
         let body = json!({"query": query, "operationName": "Stores", "variables": {}});
-        let (status, r) = g.h.call(Method::POST, &g.uri(), Some(&g.h.admin_token), Some(body)).await;
+        let (status, r) =
+            g.h.call(Method::POST, &g.uri(), Some(&g.h.admin_token), Some(body))
+                .await;
         assert_eq!(status, StatusCode::OK, "{r}");
         assert_eq!(r["data"]["stores"]["total"], 2);
     })

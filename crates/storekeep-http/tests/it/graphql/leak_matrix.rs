@@ -43,12 +43,77 @@ const OPS: [&str; 8] = [
 
 /// Rows: token kind, then one cell per operation of [`OPS`].
 const MATRIX: [(&str, [Want; 8]); 6] = [
-    ("admin", [Sees(&["a1", "b1", "g1"]), Sees(&["a1", "g1"]), Sees(&["b1", "g1"]), Sees(&["b1"]), Sees(&[]), Refused, Refused, Refused]),
-    ("customers of A", [Refused, Sees(&["a1", "g1"]), Refused, Refused, Sees(&[]), Refused, Refused, Refused]),
-    ("customer a1 in A", [Refused, Refused, Refused, Refused, Refused, Refused, Sees(&["a1"]), Refused]),
-    ("global customer g1", [Refused, Refused, Refused, Refused, Refused, Sees(&["g1"]), Sees(&["g1"]), Sees(&["g1"])]),
-    ("anonymous session", [Refused, Refused, Refused, Refused, Refused, Sees(&[]), Sees(&[]), Sees(&[])]),
-    ("storefront client", [Refused, Refused, Refused, Refused, Refused, Refused, Refused, Refused]),
+    (
+        "admin",
+        [
+            Sees(&["a1", "b1", "g1"]),
+            Sees(&["a1", "g1"]),
+            Sees(&["b1", "g1"]),
+            Sees(&["b1"]),
+            Sees(&[]),
+            Refused,
+            Refused,
+            Refused,
+        ],
+    ),
+    (
+        "customers of A",
+        [
+            Refused,
+            Sees(&["a1", "g1"]),
+            Refused,
+            Refused,
+            Sees(&[]),
+            Refused,
+            Refused,
+            Refused,
+        ],
+    ),
+    (
+        "customer a1 in A",
+        [
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Sees(&["a1"]),
+            Refused,
+        ],
+    ),
+    (
+        "global customer g1",
+        [
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Sees(&["g1"]),
+            Sees(&["g1"]),
+            Sees(&["g1"]),
+        ],
+    ),
+    (
+        "anonymous session",
+        [
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Refused,
+            Sees(&[]),
+            Sees(&[]),
+            Sees(&[]),
+        ],
+    ),
+    (
+        "storefront client",
+        [
+            Refused, Refused, Refused, Refused, Refused, Refused, Refused, Refused,
+        ],
+    ),
 ];
 
 #[tokio::test]
@@ -61,7 +126,8 @@ async fn graphql_leak_matrix() {
             g.customer_token(Some(A), &g.a1).await,
             g.customer_token(None, &g.g1).await,
             g.anonymous_token().await,
-            g.h.token(&format!("manage_my_profile:{p} create_anonymous_token:{p}")).await,
+            g.h.token(&format!("manage_my_profile:{p} create_anonymous_token:{p}"))
+                .await,
         ];
         let ops: [(&str, Value); 8] = [
             ("customers", json!({})),

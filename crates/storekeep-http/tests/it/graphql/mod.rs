@@ -138,7 +138,9 @@ impl Gq {
     /// POST a document (by file name) with variables and an optional token.
     pub async fn post(&self, token: Option<&str>, name: &str, vars: Value) -> (StatusCode, Value) {
         let body = json!({"query": doc(name), "variables": vars});
-        self.h.call(Method::POST, &self.uri(), token, Some(body)).await
+        self.h
+            .call(Method::POST, &self.uri(), token, Some(body))
+            .await
     }
 
     /// POST a document with the admin token; must answer 200 without errors; the `data`.
@@ -185,11 +187,5 @@ impl Gq {
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         body["access_token"].as_str().unwrap().to_string()
-    }
-
-    /// The current version of a customer.
-    pub async fn version(&self, id: &str) -> i64 {
-        let data = self.admin("customer", json!({ "id": id })).await;
-        data["customer"]["version"].as_i64().unwrap()
     }
 }

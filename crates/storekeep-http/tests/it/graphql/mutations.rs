@@ -60,11 +60,17 @@ async fn sign_up_global_and_in_store() {
 async fn sign_in_global_and_in_store() {
     Gq::each(|g| async move {
         let r = g
-            .admin("customer_sign_in", json!({"email": "G1@gq.test", "password": PW}))
+            .admin(
+                "customer_sign_in",
+                json!({"email": "G1@gq.test", "password": PW}),
+            )
             .await;
         assert_eq!(r["customerSignIn"]["customer"]["id"], g.g1.id.as_str());
         let r = g
-            .admin("customer_sign_in", json!({"email": g.a1.email, "password": PW, "storeKey": A}))
+            .admin(
+                "customer_sign_in",
+                json!({"email": g.a1.email, "password": PW, "storeKey": A}),
+            )
             .await;
         assert_eq!(r["customerSignIn"]["customer"]["id"], g.a1.id.as_str());
         let admin = Some(g.h.admin_token.as_str());
@@ -140,13 +146,26 @@ async fn delete_customer() {
     Gq::each(|g| async move {
         let admin = Some(g.h.admin_token.as_str());
         let (_, body) = g
-            .post(admin, "delete_customer", json!({"version": 1, "id": g.a1.id, "storeKey": B}))
+            .post(
+                admin,
+                "delete_customer",
+                json!({"version": 1, "id": g.a1.id, "storeKey": B}),
+            )
             .await;
         assert_eq!(code(&body), "ResourceNotFound", "{body}");
-        let (_, body) = g.post(admin, "delete_customer", json!({"version": 9, "id": g.a1.id})).await;
+        let (_, body) = g
+            .post(
+                admin,
+                "delete_customer",
+                json!({"version": 9, "id": g.a1.id}),
+            )
+            .await;
         assert_eq!(code(&body), "ConcurrentModification", "{body}");
         let r = g
-            .admin("delete_customer", json!({"version": 1, "id": g.a1.id, "storeKey": A}))
+            .admin(
+                "delete_customer",
+                json!({"version": 1, "id": g.a1.id, "storeKey": A}),
+            )
             .await;
         assert_eq!(r["deleteCustomer"]["email"], g.a1.email.as_str());
         let gone = g.admin("customer", json!({ "id": g.a1.id })).await;
@@ -167,15 +186,30 @@ async fn passwords_change_and_reset() {
         assert_eq!(r["customerChangePassword"]["version"], 2);
 
         let (_, body) = g
-            .post(admin, "customer_create_password_reset_token", json!({"email": "nobody@gq.test"}))
+            .post(
+                admin,
+                "customer_create_password_reset_token",
+                json!({"email": "nobody@gq.test"}),
+            )
             .await;
         assert_eq!(code(&body), "ResourceNotFound", "{body}");
         let (status, body) = g
-            .post(admin, "customer_create_password_reset_token", json!({"email": g.g1.email, "ttl": 999999}))
+            .post(
+                admin,
+                "customer_create_password_reset_token",
+                json!({"email": g.g1.email, "ttl": 999999}),
+            )
             .await;
-        assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "InvalidInput"), "{body}");
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "InvalidInput"),
+            "{body}"
+        );
         let t = g
-            .admin("customer_create_password_reset_token", json!({"email": g.g1.email, "ttl": 60}))
+            .admin(
+                "customer_create_password_reset_token",
+                json!({"email": g.g1.email, "ttl": 60}),
+            )
             .await;
         let t = &t["customerCreatePasswordResetToken"];
         assert_eq!(t["customerId"], g.g1.id.as_str());
@@ -183,19 +217,37 @@ async fn passwords_change_and_reset() {
         let token = t["value"].as_str().unwrap().to_string();
 
         let (_, body) = g
-            .post(admin, "customer_reset_password", json!({"token": token, "new": "pw-3", "storeKey": "no-store"}))
+            .post(
+                admin,
+                "customer_reset_password",
+                json!({"token": token, "new": "pw-3", "storeKey": "no-store"}),
+            )
             .await;
         assert_eq!(code(&body), "ResourceNotFound", "unknown store: {body}");
         let r = g
-            .admin("customer_reset_password", json!({"token": token, "new": "pw-3"}))
+            .admin(
+                "customer_reset_password",
+                json!({"token": token, "new": "pw-3"}),
+            )
             .await;
         assert_eq!(r["customerResetPassword"]["id"], g.g1.id.as_str());
         let (_, body) = g
-            .post(admin, "customer_reset_password", json!({"token": token, "new": "pw-4"}))
+            .post(
+                admin,
+                "customer_reset_password",
+                json!({"token": token, "new": "pw-4"}),
+            )
             .await;
-        assert_eq!(code(&body), "ResourceNotFound", "a token is single use: {body}");
+        assert_eq!(
+            code(&body),
+            "ResourceNotFound",
+            "a token is single use: {body}"
+        );
         let r = g
-            .admin("customer_sign_in", json!({"email": g.g1.email, "password": "pw-3"}))
+            .admin(
+                "customer_sign_in",
+                json!({"email": g.g1.email, "password": "pw-3"}),
+            )
             .await;
         assert_eq!(r["customerSignIn"]["customer"]["id"], g.g1.id.as_str());
     })
@@ -207,22 +259,49 @@ async fn email_verification() {
     Gq::each(|g| async move {
         let admin = Some(g.h.admin_token.as_str());
         let (_, body) = g
-            .post(admin, "customer_create_email_verification_token", json!({"id": g.a1.id, "ttl": 30, "storeKey": B}))
+            .post(
+                admin,
+                "customer_create_email_verification_token",
+                json!({"id": g.a1.id, "ttl": 30, "storeKey": B}),
+            )
             .await;
         assert_eq!(code(&body), "ResourceNotFound", "{body}");
         let (_, body) = g
-            .post(admin, "customer_create_email_verification_token", json!({"id": g.a1.id, "ttl": 30, "version": 7}))
+            .post(
+                admin,
+                "customer_create_email_verification_token",
+                json!({"id": g.a1.id, "ttl": 30, "version": 7}),
+            )
             .await;
         assert_eq!(code(&body), "ConcurrentModification", "{body}");
         let t = g
-            .admin("customer_create_email_verification_token", json!({"id": g.a1.id, "ttl": 30, "storeKey": A}))
+            .admin(
+                "customer_create_email_verification_token",
+                json!({"id": g.a1.id, "ttl": 30, "storeKey": A}),
+            )
             .await;
-        let token = t["customerCreateEmailVerificationToken"]["value"].as_str().unwrap().to_string();
+        let token = t["customerCreateEmailVerificationToken"]["value"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let (_, body) = g
-            .post(admin, "customer_confirm_email", json!({"token": token, "storeKey": B}))
+            .post(
+                admin,
+                "customer_confirm_email",
+                json!({"token": token, "storeKey": B}),
+            )
             .await;
-        assert_eq!(code(&body), "ResourceNotFound", "a1's token is not B's: {body}");
-        let r = g.admin("customer_confirm_email", json!({"token": token, "version": 1})).await;
+        assert_eq!(
+            code(&body),
+            "ResourceNotFound",
+            "a1's token is not B's: {body}"
+        );
+        let r = g
+            .admin(
+                "customer_confirm_email",
+                json!({"token": token, "version": 1}),
+            )
+            .await;
         assert_eq!(r["customerConfirmEmail"]["isEmailVerified"], true);
     })
     .await;

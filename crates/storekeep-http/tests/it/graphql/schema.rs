@@ -9,7 +9,10 @@ use super::{code, Gq};
 /// The committed SDL; `STOREKEEP_UPDATE_SCHEMA=1` rewrites it from the code.
 #[test]
 fn printed_schema_matches_the_committed_file() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../storekeep-graphql/schema.graphql");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../storekeep-graphql/schema.graphql"
+    );
     let printed = storekeep_graphql::sdl();
     if std::env::var("STOREKEEP_UPDATE_SCHEMA").as_deref() == Ok("1") {
         std::fs::write(path, &printed).unwrap();
@@ -64,7 +67,11 @@ async fn depth_and_complexity_limits_answer_a_typed_400() {
         for name in ["too_deep", "too_complex"] {
             let (status, body) = g.post(admin, name, json!({})).await;
             assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
-            assert_eq!(code(&body), "QueryComplexityLimitExceeded", "{name}: {body}");
+            assert_eq!(
+                code(&body),
+                "QueryComplexityLimitExceeded",
+                "{name}: {body}"
+            );
             assert!(body.get("data").is_none(), "{name} never ran: {body}");
         }
     })
@@ -80,12 +87,13 @@ async fn bad_documents_are_invalid_input() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{name}: {body}");
             assert_eq!(code(&body), "InvalidInput", "{name}: {body}");
             assert!(body["errors"][0]["message"].is_string());
-            assert!(body["errors"][0]["locations"][0]["line"].is_number(), "{body}");
+            assert!(
+                body["errors"][0]["locations"][0]["line"].is_number(),
+                "{body}"
+            );
         }
         // A variable of the wrong type is a request error too.
-        let (status, body) = g
-            .post(admin, "customers", json!({"limit": "many"}))
-            .await;
+        let (status, body) = g.post(admin, "customers", json!({"limit": "many"})).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
         assert_eq!(code(&body), "InvalidInput");
     })

@@ -8,31 +8,60 @@ use super::{code, Gq, A, B};
 #[tokio::test]
 async fn store_and_stores() {
     Gq::each(|g| async move {
-        let s = g.admin("store", json!({"key": A, "acceptLanguage": ["fr", "de-AT"]})).await;
+        let s = g
+            .admin(
+                "store",
+                json!({"key": A, "acceptLanguage": ["fr", "de-AT"]}),
+            )
+            .await;
         let s = &s["store"];
         assert_eq!(s["key"], A);
         assert_eq!(s["version"], 1);
         assert_eq!(s["name"], A);
-        assert_eq!(s["preferred"], format!("{A}-de"), "acceptLanguage falls back by language");
-        assert_eq!(s["nameAllLocales"], json!([{"locale": "de", "value": format!("{A}-de")}, {"locale": "en", "value": A}]));
-        assert_eq!((s["languages"].clone(), s["countries"].clone()), (json!([]), json!([])));
+        assert_eq!(
+            s["preferred"],
+            format!("{A}-de"),
+            "acceptLanguage falls back by language"
+        );
+        assert_eq!(
+            s["nameAllLocales"],
+            json!([{"locale": "de", "value": format!("{A}-de")}, {"locale": "en", "value": A}])
+        );
+        assert_eq!(
+            (s["languages"].clone(), s["countries"].clone()),
+            (json!([]), json!([]))
+        );
         let id = s["id"].as_str().unwrap().to_string();
         let by_id = g.admin("store", json!({ "id": id })).await;
         assert_eq!(by_id["store"]["key"], A);
         let missing = g.admin("store", json!({"key": "no-such-store"})).await;
         assert_eq!(missing["store"], Value::Null);
 
-        let page = g.admin("stores", json!({"sort": ["key desc"], "limit": 1})).await;
+        let page = g
+            .admin("stores", json!({"sort": ["key desc"], "limit": 1}))
+            .await;
         assert_eq!(page["stores"]["results"], json!([{"key": B}]));
         assert_eq!(page["stores"]["total"], 2);
-        let page = g.admin("stores", json!({"where": "name(en = \"gq-a\")"})).await;
+        let page = g
+            .admin("stores", json!({"where": "name(en = \"gq-a\")"}))
+            .await;
         assert_eq!(page["stores"]["results"], json!([{"key": A}]));
 
         let admin = Some(g.h.admin_token.as_str());
         let (status, body) = g.post(admin, "store", json!({})).await;
-        assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "InvalidInput"), "{body}");
-        let (status, body) = g.post(admin, "stores", json!({"where": "name.xx-yy-zz = 1"})).await;
-        assert_eq!((status, code(&body)), (StatusCode::BAD_REQUEST, "InvalidInput"), "{body}");
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "InvalidInput"),
+            "{body}"
+        );
+        let (status, body) = g
+            .post(admin, "stores", json!({"where": "name.xx-yy-zz = 1"}))
+            .await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "InvalidInput"),
+            "{body}"
+        );
     })
     .await;
 }

@@ -10,9 +10,8 @@ use crate::harness::basic;
 #[tokio::test]
 async fn anonymous_token_with_a_generated_id() {
     Shop::each(|s| async move {
-        let (status, headers, body) = s
-            .h
-            .post_form(
+        let (status, headers, body) =
+            s.h.post_form(
                 &s.anonymous_uri(),
                 Some(&s.front()),
                 "grant_type=client_credentials",
@@ -29,7 +28,10 @@ async fn anonymous_token_with_a_generated_id() {
             .find_map(|x| x.strip_prefix("anonymous_id:"))
             .unwrap();
         assert_eq!(id.len(), 36, "a UUID: {id}");
-        assert!(scope.contains(&format!("manage_my_orders:{}", s.p)), "{scope}");
+        assert!(
+            scope.contains(&format!("manage_my_orders:{}", s.p)),
+            "{scope}"
+        );
         assert!(!scope.contains("create_anonymous_token"), "{scope}");
         assert!(!scope.contains("customer_id"), "{scope}");
         // No customer: /me is refused; the session may sign up.
@@ -48,7 +50,9 @@ async fn anonymous_token_with_a_generated_id() {
 async fn chosen_anonymous_id_and_id_in_use() {
     Shop::each(|s| async move {
         let form = "grant_type=client_credentials&anonymous_id=device-42";
-        let (status, _, body) = s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form).await;
+        let (status, _, body) =
+            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(
             body["scope"]
@@ -57,11 +61,17 @@ async fn chosen_anonymous_id_and_id_in_use() {
                 .ends_with(" anonymous_id:device-42"),
             "{body}"
         );
-        let (status, _, body) = s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form).await;
-        assert_oauth(status, &body, StatusCode::BAD_REQUEST, "AnonymousIdAlreadyInUse");
-        let (status, _, body) = s
-            .h
-            .post_form(
+        let (status, _, body) =
+            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
+                .await;
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::BAD_REQUEST,
+            "AnonymousIdAlreadyInUse",
+        );
+        let (status, _, body) =
+            s.h.post_form(
                 &s.anonymous_uri(),
                 Some(&s.front()),
                 "grant_type=client_credentials&anonymous_id=a%20b",
@@ -78,29 +88,39 @@ async fn client_needs_create_anonymous_token() {
         let p = s.p.clone();
         let (id, secret) = s.h.client(&format!("manage_my_profile:{p}")).await;
         let auth = basic(&id, &secret);
-        let (status, _, body) = s
-            .h
-            .post_form(&s.anonymous_uri(), Some(&auth), "grant_type=client_credentials")
+        let (status, _, body) =
+            s.h.post_form(
+                &s.anonymous_uri(),
+                Some(&auth),
+                "grant_type=client_credentials",
+            )
             .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
         // With it, but with nothing a session may carry.
         let (id, secret) = s.h.client(&format!("create_anonymous_token:{p}")).await;
         let auth = basic(&id, &secret);
-        let (status, _, body) = s
-            .h
-            .post_form(&s.anonymous_uri(), Some(&auth), "grant_type=client_credentials")
+        let (status, _, body) =
+            s.h.post_form(
+                &s.anonymous_uri(),
+                Some(&auth),
+                "grant_type=client_credentials",
+            )
             .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
         // Requested scopes narrow the grant; scopes the client lacks are refused.
         let form = format!("grant_type=client_credentials&scope=manage_my_orders:{p}");
-        let (status, _, body) = s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form).await;
+        let (status, _, body) =
+            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(body["scope"]
             .as_str()
             .unwrap()
             .starts_with(&format!("manage_my_orders:{p} anonymous_id:")));
         let form = format!("grant_type=client_credentials&scope=manage_customers:{p}");
-        let (status, _, body) = s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form).await;
+        let (status, _, body) =
+            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form)
+                .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
     })
     .await;
@@ -110,21 +130,26 @@ async fn client_needs_create_anonymous_token() {
 async fn anonymous_flow_errors() {
     Shop::each(|s| async move {
         let uri = s.anonymous_uri();
-        let (status, _, body) = s
-            .h
-            .post_form(&uri, None, "grant_type=client_credentials")
-            .await;
+        let (status, _, body) =
+            s.h.post_form(&uri, None, "grant_type=client_credentials")
+                .await;
         assert_oauth(status, &body, StatusCode::UNAUTHORIZED, "invalid_client");
-        let (status, _, body) = s.h.post_form(&uri, Some(&s.front()), "grant_type=password").await;
-        assert_oauth(status, &body, StatusCode::BAD_REQUEST, "unsupported_grant_type");
+        let (status, _, body) =
+            s.h.post_form(&uri, Some(&s.front()), "grant_type=password")
+                .await;
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+        );
         let (status, _, body) = s.h.post_form(&uri, Some(&s.front()), "").await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_request");
         // Another project's path with this project's client.
         let other = "/oauth/some-other-project/anonymous/token";
-        let (status, _, body) = s
-            .h
-            .post_form(other, Some(&s.front()), "grant_type=client_credentials")
-            .await;
+        let (status, _, body) =
+            s.h.post_form(other, Some(&s.front()), "grant_type=client_credentials")
+                .await;
         assert_oauth(status, &body, StatusCode::UNAUTHORIZED, "invalid_client");
     })
     .await;

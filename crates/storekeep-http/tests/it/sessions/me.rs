@@ -8,10 +8,9 @@ use serde_json::{json, Value};
 use super::{access, assert_api, Shop, A, B, PW};
 
 async fn admin(s: &Shop, uri: &str, body: Value) -> Value {
-    let (status, out) = s
-        .h
-        .call(Method::POST, uri, Some(&s.h.admin_token), Some(body))
-        .await;
+    let (status, out) =
+        s.h.call(Method::POST, uri, Some(&s.h.admin_token), Some(body))
+            .await;
     assert!(status.is_success(), "{uri}: {status} {out}");
     out
 }
@@ -29,7 +28,10 @@ async fn update_me_with_the_my_actions_only() {
         ]});
         let (status, me) = s.post(&uri, &t, u).await;
         assert_eq!(status, StatusCode::OK, "{me}");
-        assert_eq!((me["firstName"].as_str(), me["version"].as_i64()), (Some("Ada"), Some(v + 1)));
+        assert_eq!(
+            (me["firstName"].as_str(), me["version"].as_i64()),
+            (Some("Ada"), Some(v + 1))
+        );
         for action in [
             json!({"action": "setKey", "key": "mine"}),
             json!({"action": "addStore", "store": {"key": B}}),
@@ -43,7 +45,12 @@ async fn update_me_with_the_my_actions_only() {
         }
         let u = json!({"version": v, "actions": [{"action": "setLastName", "lastName": "L"}]});
         let (status, body) = s.post(&uri, &t, u).await;
-        assert_api(status, &body, StatusCode::CONFLICT, "ConcurrentModification");
+        assert_api(
+            status,
+            &body,
+            StatusCode::CONFLICT,
+            "ConcurrentModification",
+        );
     })
     .await;
 }
@@ -67,13 +74,22 @@ async fn change_my_password() {
         let t = s.token(None, &s.g1).await;
         let body = json!({"version": 1, "currentPassword": "wrong", "newPassword": "n"});
         let (status, body) = s.post(&s.me(None, "/password"), &t, body).await;
-        assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidCurrentPassword");
+        assert_api(
+            status,
+            &body,
+            StatusCode::BAD_REQUEST,
+            "InvalidCurrentPassword",
+        );
         let body = json!({"version": 1, "currentPassword": PW});
         let (status, body) = s.post(&s.me(None, "/password"), &t, body).await;
         assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidJsonInput");
         let body = json!({"version": 1, "currentPassword": PW, "newPassword": "n"});
         let (status, me) = s.post(&s.me(None, "/password"), &t, body).await;
-        assert_eq!((status, me["version"].as_i64()), (StatusCode::OK, Some(2)), "{me}");
+        assert_eq!(
+            (status, me["version"].as_i64()),
+            (StatusCode::OK, Some(2)),
+            "{me}"
+        );
         let (status, _, _) = s.password_flow(None, &s.g1.email, "n").await;
         assert_eq!(status, StatusCode::OK);
     })
@@ -94,7 +110,10 @@ async fn sign_up_me() {
         let d = json!({"email": "a-new@shop.test", "password": PW});
         let (status, body) = s.post(&s.me(Some(A), "/signup"), &anon, d).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert_eq!(body["customer"]["stores"], json!([{"typeId": "store", "key": A}]));
+        assert_eq!(
+            body["customer"]["stores"],
+            json!([{"typeId": "store", "key": A}])
+        );
         let d = json!({"email": "x@shop.test", "password": PW, "stores": [{"key": B}]});
         let (status, body) = s.post(&s.me(Some(A), "/signup"), &anon, d).await;
         assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidOperation");
@@ -119,7 +138,9 @@ async fn sign_in_me() {
     Shop::each(|s| async move {
         let anon = access(&s.anonymous().await);
         let signin = json!({"email": s.a1.email, "password": PW});
-        let (status, body) = s.post(&s.me(Some(A), "/login"), &anon, signin.clone()).await;
+        let (status, body) = s
+            .post(&s.me(Some(A), "/login"), &anon, signin.clone())
+            .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(body["customer"]["id"], s.a1.id.as_str());
         for (store, body) in [
@@ -150,23 +171,41 @@ async fn password_reset_and_email_confirmation_by_token_value() {
         let t2 = s.token(Some(A), &s.a2).await;
         let value = reset_token(s.a1.email.clone()).await;
         let body = json!({"tokenValue": value, "newPassword": "n1"});
-        let (status, out) = s.post(&s.me(Some(A), "/password/reset"), &t2, body.clone()).await;
+        let (status, out) = s
+            .post(&s.me(Some(A), "/password/reset"), &t2, body.clone())
+            .await;
         assert_api(status, &out, StatusCode::NOT_FOUND, "ResourceNotFound");
         // An anonymous session (the shopper who forgot the password) may.
         let anon = access(&s.anonymous().await);
-        let (status, out) = s.post(&s.me(Some(B), "/password/reset"), &anon, body.clone()).await;
+        let (status, out) = s
+            .post(&s.me(Some(B), "/password/reset"), &anon, body.clone())
+            .await;
         assert_api(status, &out, StatusCode::NOT_FOUND, "ResourceNotFound");
-        let (status, out) = s.post(&s.me(Some(A), "/password/reset"), &anon, body.clone()).await;
-        assert_eq!((status, out["id"].as_str()), (StatusCode::OK, Some(&*s.a1.id)), "{out}");
+        let (status, out) = s
+            .post(&s.me(Some(A), "/password/reset"), &anon, body.clone())
+            .await;
+        assert_eq!(
+            (status, out["id"].as_str()),
+            (StatusCode::OK, Some(&*s.a1.id)),
+            "{out}"
+        );
         let (status, out) = s.post(&s.me(Some(A), "/password/reset"), &anon, body).await;
         assert_api(status, &out, StatusCode::NOT_FOUND, "ResourceNotFound");
         // Email confirmation with the customer's own token.
         let uri = format!("/{p}/customers/email-token");
         let e = admin(&s, &uri, json!({"id": s.a2.id, "ttlMinutes": 10})).await;
         let (status, me) = s
-            .post(&s.me(Some(A), "/email/confirm"), &t2, json!({"tokenValue": e["value"]}))
+            .post(
+                &s.me(Some(A), "/email/confirm"),
+                &t2,
+                json!({"tokenValue": e["value"]}),
+            )
             .await;
-        assert_eq!((status, me["isEmailVerified"].as_bool()), (StatusCode::OK, Some(true)), "{me}");
+        assert_eq!(
+            (status, me["isEmailVerified"].as_bool()),
+            (StatusCode::OK, Some(true)),
+            "{me}"
+        );
     })
     .await;
 }

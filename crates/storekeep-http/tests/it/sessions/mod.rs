@@ -203,7 +203,9 @@ impl Shop {
 
     /// POST JSON with a bearer token.
     pub async fn post(&self, uri: &str, token: &str, body: Value) -> (StatusCode, Value) {
-        self.h.call(Method::POST, uri, Some(token), Some(body)).await
+        self.h
+            .call(Method::POST, uri, Some(token), Some(body))
+            .await
     }
 }
 

@@ -45,7 +45,10 @@ async fn global_customer_signs_in_project_wide() {
         assert_eq!(me["id"], s.g1.id.as_str());
         // Global customers are visible in every store (D1).
         let (status, me) = s.get(&s.me(Some(B), ""), &t).await;
-        assert_eq!((status, me["id"].as_str()), (StatusCode::OK, Some(&*s.g1.id)));
+        assert_eq!(
+            (status, me["id"].as_str()),
+            (StatusCode::OK, Some(&*s.g1.id))
+        );
         // Email case does not matter.
         let (status, _, body) = s.password_flow(None, "G1@Shop.TEST", PW).await;
         assert_eq!(status, StatusCode::OK, "{body}");
@@ -60,7 +63,10 @@ async fn store_customer_signs_in_through_its_store_and_stays_there() {
         assert!(scopes(&body).contains(&format!("customer_id:{}", s.a1.id)));
         let t = access(&body);
         let (status, me) = s.get(&s.me(Some(A), ""), &t).await;
-        assert_eq!((status, me["id"].as_str()), (StatusCode::OK, Some(&*s.a1.id)));
+        assert_eq!(
+            (status, me["id"].as_str()),
+            (StatusCode::OK, Some(&*s.a1.id))
+        );
         for uri in [s.me(None, ""), s.me(Some(B), "")] {
             let (status, body) = s.get(&uri, &t).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{uri}: {body}");
@@ -69,7 +75,10 @@ async fn store_customer_signs_in_through_its_store_and_stays_there() {
         // D1: a global customer may sign in through a store, and is then fenced to it.
         let t = s.token(Some(A), &s.g1).await;
         let (status, me) = s.get(&s.me(Some(A), ""), &t).await;
-        assert_eq!((status, me["id"].as_str()), (StatusCode::OK, Some(&*s.g1.id)));
+        assert_eq!(
+            (status, me["id"].as_str()),
+            (StatusCode::OK, Some(&*s.g1.id))
+        );
         let (status, _) = s.get(&s.me(None, ""), &t).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
     })
@@ -80,10 +89,25 @@ async fn store_customer_signs_in_through_its_store_and_stays_there() {
 async fn wrong_credentials_and_customers_the_path_may_not_sign_in() {
     Shop::each(|s| async move {
         let cases = [
-            (None, s.a1.email.as_str(), PW, "store customer, project flow"),
-            (Some(B), s.a1.email.as_str(), PW, "customer of another store"),
+            (
+                None,
+                s.a1.email.as_str(),
+                PW,
+                "store customer, project flow",
+            ),
+            (
+                Some(B),
+                s.a1.email.as_str(),
+                PW,
+                "customer of another store",
+            ),
             (None, s.g1.email.as_str(), "wrong", "wrong password"),
-            (Some(A), s.a1.email.as_str(), "wrong", "wrong password in store"),
+            (
+                Some(A),
+                s.a1.email.as_str(),
+                "wrong",
+                "wrong password in store",
+            ),
             (None, "nobody@shop.test", PW, "unknown email"),
         ];
         let mut messages = Vec::new();
@@ -99,7 +123,11 @@ async fn wrong_credentials_and_customers_the_path_may_not_sign_in() {
             assert!(body.get("access_token").is_none(), "{what}");
         }
         messages.dedup();
-        assert_eq!(messages.len(), 1, "one message for every case: {messages:?}");
+        assert_eq!(
+            messages.len(),
+            1,
+            "one message for every case: {messages:?}"
+        );
     })
     .await;
 }
@@ -130,12 +158,27 @@ async fn request_errors() {
         let uri = s.password_uri(Some(A));
         let e = &s.a1.email;
         for (form, code) in [
-            (format!("grant_type=password&password={PW}"), "invalid_request"),
-            (format!("grant_type=password&username={e}"), "invalid_request"),
-            (format!("grant_type=password&username={e}&password="), "invalid_request"),
+            (
+                format!("grant_type=password&password={PW}"),
+                "invalid_request",
+            ),
+            (
+                format!("grant_type=password&username={e}"),
+                "invalid_request",
+            ),
+            (
+                format!("grant_type=password&username={e}&password="),
+                "invalid_request",
+            ),
             (format!("username={e}&password={PW}"), "invalid_request"),
-            ("grant_type=client_credentials".to_string(), "unsupported_grant_type"),
-            ("grant_type=authorization_code".to_string(), "unsupported_grant_type"),
+            (
+                "grant_type=client_credentials".to_string(),
+                "unsupported_grant_type",
+            ),
+            (
+                "grant_type=authorization_code".to_string(),
+                "unsupported_grant_type",
+            ),
         ] {
             let (status, _, body) = s.h.post_form(&uri, Some(&s.front()), &form).await;
             assert_oauth(status, &body, StatusCode::BAD_REQUEST, code);
@@ -199,34 +242,40 @@ async fn admin_clients_grant_only_customer_scopes() {
         let form = format!("grant_type=password&username={}&password={PW}", s.g1.email);
         // manage_project implies every session scope: the token gets those, not manage_project.
         let admin = basic(&s.h.admin_id, &s.h.admin_secret);
-        let (status, _, body) = s.h.post_form(&s.password_uri(None), Some(&admin), &form).await;
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(None), Some(&admin), &form)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let sc = scopes(&body);
         assert!(sc.contains(&format!("manage_my_profile:{p}")), "{sc:?}");
-        assert!(!sc.iter().any(|x| x.starts_with("manage_project")), "{sc:?}");
+        assert!(
+            !sc.iter().any(|x| x.starts_with("manage_project")),
+            "{sc:?}"
+        );
         let t = access(&body);
         let (status, _) = s.get(&format!("/{p}/customers/{}", s.g2.id), &t).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "no admin route with a customer token");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "no admin route with a customer token"
+        );
         // A client without any customer scope cannot sign customers in.
         let (id, secret) = s.h.client(&format!("view_stores:{p}")).await;
-        let (status, _, body) = s
-            .h
-            .post_form(&s.password_uri(None), Some(&basic(&id, &secret)), &form)
-            .await;
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(None), Some(&basic(&id, &secret)), &form)
+                .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
         // A client scoped to store B cannot sign anyone in through store A.
         let (id, secret) = s.h.client(&format!("manage_my_profile:{p}:{B}")).await;
         let form = format!("grant_type=password&username={}&password={PW}", s.a1.email);
-        let (status, _, body) = s
-            .h
-            .post_form(&s.password_uri(Some(A)), Some(&basic(&id, &secret)), &form)
-            .await;
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(Some(A)), Some(&basic(&id, &secret)), &form)
+                .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
         let form = format!("grant_type=password&username={}&password={PW}", s.b1.email);
-        let (status, _, body) = s
-            .h
-            .post_form(&s.password_uri(Some(B)), Some(&basic(&id, &secret)), &form)
-            .await;
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(Some(B)), Some(&basic(&id, &secret)), &form)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert_eq!(
             body["scope"],
@@ -240,9 +289,8 @@ async fn admin_clients_grant_only_customer_scopes() {
 async fn client_token_lifetimes_apply() {
     Shop::each(|s| async move {
         let p = s.p.clone();
-        let c = s
-            .h
-            .create_client(
+        let c =
+            s.h.create_client(
                 &p,
                 storekeep_core::api_clients::ApiClientDraft {
                     access_token_validity_seconds: Some(3600),
@@ -252,8 +300,13 @@ async fn client_token_lifetimes_apply() {
             .await;
         let form = format!("grant_type=password&username={}&password={PW}", s.g1.email);
         let auth = basic(&c.client.id, &c.secret);
-        let (status, _, body) = s.h.post_form(&s.password_uri(None), Some(&auth), &form).await;
-        assert_eq!((status, body["expires_in"].as_i64()), (StatusCode::OK, Some(3600)));
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(None), Some(&auth), &form)
+                .await;
+        assert_eq!(
+            (status, body["expires_in"].as_i64()),
+            (StatusCode::OK, Some(3600))
+        );
         let t = access(&body);
         s.h.clock.advance_secs(3601);
         let (status, body) = s.get(&s.me(None, ""), &t).await;

@@ -19,7 +19,10 @@ async fn refresh_a_customer_session() {
             assert_eq!(body["token_type"], "Bearer");
             assert_ne!(body["access_token"], first["access_token"]);
             let (status, me) = s.get(&s.me(None, ""), &access(&body)).await;
-            assert_eq!((status, me["id"].as_str()), (StatusCode::OK, Some(&*s.g1.id)));
+            assert_eq!(
+                (status, me["id"].as_str()),
+                (StatusCode::OK, Some(&*s.g1.id))
+            );
         }
         // The first access token still works.
         let (status, _) = s.get(&s.me(None, ""), &access(&first)).await;
@@ -50,14 +53,20 @@ async fn refresh_keeps_the_store_and_at_most_the_scopes() {
             format!("manage_my_orders:{p} customer_id:{}", s.a1.id)
         );
         let (status, _) = s.get(&s.me(Some(A), ""), &access(&body)).await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "manage_my_profile was left out");
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "manage_my_profile was left out"
+        );
         // Widening or changing identity: invalid_scope.
         for bad in [
             format!("manage_project:{p}"),
             format!("manage_customers:{p}"),
             format!("customer_id:{}", s.a2.id),
         ] {
-            let (status, _, body) = s.refresh("/oauth/token", &rt, &format!("&scope={bad}")).await;
+            let (status, _, body) = s
+                .refresh("/oauth/token", &rt, &format!("&scope={bad}"))
+                .await;
             assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_scope");
         }
         // Another store's path.
@@ -91,24 +100,21 @@ async fn refusals() {
             let (status, _, body) = s.refresh("/oauth/token", &token, "").await;
             assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_grant");
         }
-        let (status, _, body) = s
-            .h
-            .post_form("/oauth/token", Some(&s.front()), "grant_type=refresh_token")
-            .await;
+        let (status, _, body) =
+            s.h.post_form("/oauth/token", Some(&s.front()), "grant_type=refresh_token")
+                .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_request");
         // Another client of the same project.
         let (id, secret) = s.h.client(&super::storefront_scopes(&s.p)).await;
         let form = format!("grant_type=refresh_token&refresh_token={rt}");
-        let (status, _, body) = s
-            .h
-            .post_form("/oauth/token", Some(&basic(&id, &secret)), &form)
-            .await;
+        let (status, _, body) =
+            s.h.post_form("/oauth/token", Some(&basic(&id, &secret)), &form)
+                .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_grant");
         // Wrong secret of the right client.
-        let (status, _, body) = s
-            .h
-            .post_form("/oauth/token", Some(&basic(&s.front_id, "x")), &form)
-            .await;
+        let (status, _, body) =
+            s.h.post_form("/oauth/token", Some(&basic(&s.front_id, "x")), &form)
+                .await;
         assert_oauth(status, &body, StatusCode::UNAUTHORIZED, "invalid_client");
         // Another project's path.
         let uri = "/oauth/some-other-project/customers/token";
@@ -125,9 +131,8 @@ async fn refusals() {
 async fn refresh_tokens_expire_after_inactivity() {
     Shop::each(|s| async move {
         let p = s.p.clone();
-        let c = s
-            .h
-            .create_client(
+        let c =
+            s.h.create_client(
                 &p,
                 storekeep_core::api_clients::ApiClientDraft {
                     refresh_token_validity_seconds: Some(60),
@@ -141,9 +146,14 @@ async fn refresh_tokens_expire_after_inactivity() {
             s.g1.email,
             super::urlencode(super::PW)
         );
-        let (status, _, body) = s.h.post_form(&s.password_uri(None), Some(&auth), &form).await;
+        let (status, _, body) =
+            s.h.post_form(&s.password_uri(None), Some(&auth), &form)
+                .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        let form = format!("grant_type=refresh_token&refresh_token={}", refresh_of(&body));
+        let form = format!(
+            "grant_type=refresh_token&refresh_token={}",
+            refresh_of(&body)
+        );
         // Each use starts the inactivity timeout again.
         for _ in 0..3 {
             s.h.clock.advance_secs(40);

@@ -33,7 +33,13 @@ async fn admin(s: &Shop, method: Method, uri: &str, body: Option<Value>) -> Valu
 }
 
 async fn version_of(s: &Shop, c: &Cust) -> i64 {
-    let c = admin(s, Method::GET, &format!("/{}/customers/{}", s.p, c.id), None).await;
+    let c = admin(
+        s,
+        Method::GET,
+        &format!("/{}/customers/{}", s.p, c.id),
+        None,
+    )
+    .await;
     c["version"].as_i64().unwrap()
 }
 
@@ -77,7 +83,13 @@ async fn password_changes_revoke_every_session_of_the_customer() {
             "id": s.g1.id, "version": version_of(&s, &s.g1).await,
             "currentPassword": PW, "newPassword": "pw 2",
         });
-        admin(&s, Method::POST, &format!("/{p}/customers/password"), Some(body)).await;
+        admin(
+            &s,
+            Method::POST,
+            &format!("/{p}/customers/password"),
+            Some(body),
+        )
+        .await;
         assert_revoked(&s, None, &session).await;
         assert_alive(&s, None, &other).await;
         // /me/password: the other sessions and the caller's own.
@@ -88,7 +100,9 @@ async fn password_changes_revoke_every_session_of_the_customer() {
             "version": version_of(&s, &s.g1).await,
             "currentPassword": "pw 2", "newPassword": "pw 3",
         });
-        let (status, out) = s.post(&s.me(None, "/password"), &access(&first), body).await;
+        let (status, out) = s
+            .post(&s.me(None, "/password"), &access(&first), body)
+            .await;
         assert_eq!(status, StatusCode::OK, "{out}");
         assert_eq!(out["id"], s.g1.id.as_str());
         assert_revoked(&s, None, &first).await;
@@ -112,8 +126,13 @@ async fn deleting_a_customer_revokes_its_sessions() {
         let spare = s.login(Some(A), &s.a2).await;
         let v = version_of(&s, &s.a2).await;
         let uri = s.me(Some(A), &format!("?version={v}"));
-        let (status, body) = s.h.call(Method::DELETE, &uri, Some(&access(&session)), None).await;
-        assert_eq!((status, body["id"].as_str()), (StatusCode::OK, Some(&*s.a2.id)));
+        let (status, body) =
+            s.h.call(Method::DELETE, &uri, Some(&access(&session)), None)
+                .await;
+        assert_eq!(
+            (status, body["id"].as_str()),
+            (StatusCode::OK, Some(&*s.a2.id))
+        );
         assert_revoked(&s, Some(A), &session).await;
         assert_revoked(&s, Some(A), &spare).await;
     })
@@ -136,17 +155,14 @@ async fn deleting_an_api_client_revokes_its_sessions() {
             // refresh tokens are gone for any other client.
             let (status, _, body) = s.refresh("/oauth/token", &refresh_of(session), "").await;
             assert_oauth(status, &body, StatusCode::UNAUTHORIZED, "invalid_client");
-            let form = format!("grant_type=refresh_token&refresh_token={}", refresh_of(session));
+            let form = format!(
+                "grant_type=refresh_token&refresh_token={}",
+                refresh_of(session)
+            );
             let (status, _, body) = s.h.post_form("/oauth/token", Some(&another), &form).await;
             assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_grant");
         }
-        let stored = s
-            .h
-            .services
-            .oauth
-            .revoke_client(&s.front_id)
-            .await
-            .unwrap();
+        let stored = s.h.services.oauth.revoke_client(&s.front_id).await.unwrap();
         assert_eq!(stored, 0, "no token of the client is left in storage");
     })
     .await;
@@ -161,15 +177,28 @@ async fn other_instances_forget_revoked_tokens_within_the_cache_ttl() {
         let me = s.me(None, "");
         let (status, _) = other.call(Method::GET, &me, Some(&t), None).await;
         assert_eq!(status, StatusCode::OK, "cached on the second instance");
-        s.h.services.oauth.revoke_customer(&s.p, &s.g1.id).await.unwrap();
+        s.h.services
+            .oauth
+            .revoke_customer(&s.p, &s.g1.id)
+            .await
+            .unwrap();
         let (status, _) = s.get(&me, &t).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "refused at once here");
-        let form = format!("grant_type=refresh_token&refresh_token={}", refresh_of(&session));
-        let (status, _, body) = other.post_form("/oauth/token", Some(&s.front()), &form).await;
+        let form = format!(
+            "grant_type=refresh_token&refresh_token={}",
+            refresh_of(&session)
+        );
+        let (status, _, body) = other
+            .post_form("/oauth/token", Some(&s.front()), &form)
+            .await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_grant");
         s.h.clock.advance_secs(TOKEN_CACHE_TTL_MS / 1000 + 1);
         let (status, _) = other.call(Method::GET, &me, Some(&t), None).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "refused there after the TTL");
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "refused there after the TTL"
+        );
     })
     .await;
 }

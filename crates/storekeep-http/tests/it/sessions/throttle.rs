@@ -44,7 +44,9 @@ async fn admin_login(
         .uri(uri)
         .header(header::AUTHORIZATION, format!("Bearer {}", h.admin_token))
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"email": email, "password": pw}).to_string()))
+        .body(Body::from(
+            json!({"email": email, "password": pw}).to_string(),
+        ))
         .unwrap();
     h.send(req).await
 }
@@ -54,12 +56,22 @@ async fn threshold_retry_after_and_correct_password_still_throttled() {
     Shop::each(|s| async move {
         fail(&s, None, &s.g1.email, 5).await;
         let (status, headers, body) = s.password_flow(None, &s.g1.email, PW).await;
-        assert_oauth(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         assert_eq!(retry_after(&headers), 60);
         assert!(body.get("access_token").is_none());
         // The same key on every path: /login (REST error body), email case ignored.
         let (status, headers, body) = admin_login(&s.h, None, "G1@shop.test", PW).await;
-        assert_api(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_api(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         assert_eq!(body["statusCode"], 429);
         assert!(body.get("error").is_none(), "REST shape: {body}");
         assert!(retry_after(&headers) <= 60);
@@ -85,11 +97,21 @@ async fn a_success_resets_the_count() {
         s.login(Some(A), &s.a1).await;
         fail(&s, Some(A), &s.a1.email, 5).await;
         let (status, _, body) = s.password_flow(Some(A), &s.a1.email, PW).await;
-        assert_oauth(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         // Unknown emails are counted too (no hint that they do not exist).
         fail(&s, None, "ghost@shop.test", 5).await;
         let (status, _, body) = s.password_flow(None, "ghost@shop.test", "x").await;
-        assert_oauth(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
     })
     .await;
 }
@@ -103,19 +125,36 @@ async fn every_sign_in_path_is_throttled() {
             assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidCredentials");
         }
         let (status, _, body) = s.password_flow(Some(A), &s.a2.email, PW).await;
-        assert_oauth(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         let anonymous = access(&s.anonymous().await);
         let signin = json!({"email": s.a2.email, "password": PW});
         let (status, body) = s.post(&s.me(Some(A), "/login"), &anonymous, signin).await;
-        assert_api(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_api(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         // /me/login failures throttle /login.
         for _ in 0..5 {
             let signin = json!({"email": s.b1.email, "password": "wrong"});
-            let (status, body) = s.post(&s.me(Some("store-b"), "/login"), &anonymous, signin).await;
+            let (status, body) = s
+                .post(&s.me(Some("store-b"), "/login"), &anonymous, signin)
+                .await;
             assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidCredentials");
         }
         let (status, _, body) = admin_login(&s.h, Some("store-b"), &s.b1.email, PW).await;
-        assert_api(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_api(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
     })
     .await;
 }
@@ -127,7 +166,12 @@ async fn counters_are_shared_by_instances() {
         let mut other = s.h.second_instance();
         super::rebuild(&mut other, ThrottleConfig::default());
         let (status, headers, body) = admin_login(&other, None, &s.g2.email, PW).await;
-        assert_api(status, &body, StatusCode::TOO_MANY_REQUESTS, "TooManyRequests");
+        assert_api(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
         assert!(retry_after(&headers) >= 59);
     })
     .await;
@@ -143,7 +187,10 @@ async fn configurable_and_can_be_turned_off() {
         let s = Shop::new(h, config).await;
         fail(&s, None, &s.g1.email, 2).await;
         let (status, headers, _) = s.password_flow(None, &s.g1.email, PW).await;
-        assert_eq!((status, retry_after(&headers)), (StatusCode::TOO_MANY_REQUESTS, 5));
+        assert_eq!(
+            (status, retry_after(&headers)),
+            (StatusCode::TOO_MANY_REQUESTS, 5)
+        );
         s.h.clock.advance_secs(5);
         s.login(None, &s.g1).await;
     })
