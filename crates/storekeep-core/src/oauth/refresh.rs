@@ -132,16 +132,16 @@ mod tests {
 
     #[test]
     fn refresh_keeps_identity_and_at_most_the_granted_scopes() {
-        let stored = "manage_my_profile:p manage_my_orders:p customer_id:c1";
+        let stored = "manage_my_profile:pk manage_my_orders:pk customer_id:c1";
         assert_eq!(refreshed_scopes(stored, None).unwrap(), stored);
         assert_eq!(
-            refreshed_scopes(stored, Some("manage_my_orders:p")).unwrap(),
-            "manage_my_orders:p customer_id:c1"
+            refreshed_scopes(stored, Some("manage_my_orders:pk")).unwrap(),
+            "manage_my_orders:pk customer_id:c1"
         );
         for bad in [
-            "manage_project:p",
+            "manage_project:pk",
             "customer_id:c2",
-            "manage_my_profile:q",
+            "manage_my_profile:qk",
             "nope",
         ] {
             let e = refreshed_scopes(stored, Some(bad)).unwrap_err();

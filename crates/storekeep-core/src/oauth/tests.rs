@@ -143,3 +143,59 @@ fn oauth_errors_render_the_auth_error_response() {
         assert_eq!(body["statusCode"], status);
     }
 }
+
+#[test]
+fn session_tokens_carry_only_session_scopes() {
+    use super::session::session_scopes;
+    let names = |v: Vec<Scope>| scope_string(&v);
+    // No request: the session scopes the client's scopes imply.
+    let admin = client("manage_project:p1");
+    let all = names(session_scopes(&admin, None, None).unwrap());
+    assert!(all.contains("manage_my_profile:p1") && all.contains("manage_my_orders:p1"));
+    assert!(!all.contains("manage_project"), "{all}");
+    let front = client("manage_my_profile:p1 create_anonymous_token:p1 view_stores:p1");
+    assert_eq!(
+        names(session_scopes(&front, None, None).unwrap()),
+        "manage_my_profile:p1"
+    );
+    // Requested: must be held; non-session scopes are left out; nothing left → invalid_scope.
+    let got = session_scopes(&front, Some("manage_my_profile:p1 view_stores:p1"), None).unwrap();
+    assert_eq!(names(got), "manage_my_profile:p1");
+    for bad in [
+        "manage_customers:p1",
+        "customer_id:c",
+        "view_stores:p1",
+        "x",
+    ] {
+        let e = session_scopes(&front, Some(bad), None).unwrap_err();
+        assert_eq!(e.code(), "invalid_scope", "{bad}");
+    }
+    assert!(session_scopes(&client("view_stores:p1"), None, None).is_err());
+    // A store's session keeps project-wide scopes and that store's own.
+    let scoped = client("manage_my_profile:p1:s1 manage_my_orders:p1:s2");
+    assert_eq!(
+        names(session_scopes(&scoped, None, Some("s1")).unwrap()),
+        "manage_my_profile:p1:s1"
+    );
+    assert!(session_scopes(&scoped, Some("manage_my_orders:p1:s2"), Some("s1")).is_err());
+}
+
+#[test]
+fn store_fence_and_customer_requirement() {
+    let mut c = (*caller("c1", 0)).clone();
+    assert!(c.require_store(None).is_ok() && c.require_store(Some("a")).is_ok());
+    assert_eq!(
+        c.require_customer().unwrap_err().code(),
+        "insufficient_scope"
+    );
+    c.store_key = Some("a".into());
+    c.customer_id = Some("cust".into());
+    assert!(c.require_store(Some("a")).is_ok());
+    for other in [None, Some("b")] {
+        assert_eq!(
+            c.require_store(other).unwrap_err().code(),
+            "insufficient_scope"
+        );
+    }
+    assert_eq!(c.require_customer().unwrap(), "cust");
+}

@@ -1,18 +1,18 @@
 //! The in-store Cart endpoints (`/{p}/in-store/key={s}/carts…`, carts-in-store.md §3–4): a
 //! store sees only its own carts (a cart of another store or without a store is 404 on every
 //! endpoint), create binds the cart to the store, the store rules on customers and countries,
-//! store-scoped orders scopes, the active cart and the merge in a store, and in-store sign-in
-//! with an anonymous cart.
+//! and store-scoped orders scopes. The active cart and the merge in a store, and in-store
+//! sign-in with an anonymous cart, are in `carts_merge.rs`.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::carts::{line, new_cart, quantities, update};
+use crate::carts::{line, new_cart, update};
 use crate::fixtures::{admin, code, customer, id, in_store, project, store};
 use crate::harness::{each, Harness};
 
 /// Stores `s1` and `s2` (countries DE) and a cart in each and one without a store.
-async fn two_stores(h: &Harness) -> (Value, Value, Value) {
+pub async fn two_stores(h: &Harness) -> (Value, Value, Value) {
     store(h, "s1").await;
     store(h, "s2").await;
     let c1 = new_cart(
@@ -147,7 +147,7 @@ async fn create_binds_the_cart_to_the_store() {
             &h,
             &s1,
             json!({"currency": "EUR", "store": {"typeId": "store", "key": "s1"},
-            "customLineItems": [line("a", 199, 3)]}),
+            "customLineItems": [line("aa", 199, 3)]}),
         )
         .await;
         assert_eq!(
@@ -379,154 +379,6 @@ async fn store_scoped_tokens() {
                 assert_eq!(out["error"], "insufficient_scope");
             }
         }
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn active_cart_and_merge_in_a_store() {
-    each(|h| async move {
-        two_stores(&h).await;
-        store(&h, "s3").await;
-        let cu = id(&customer(&h, &project(&h), "g@x.de").await);
-        let (s1, s2) = (in_store(&h, "s1"), in_store(&h, "s2"));
-        let mine1 = new_cart(
-            &h,
-            &s1,
-            json!({"currency": "EUR", "customerId": cu,
-            "customLineItems": [line("a", 100, 1)]}),
-        )
-        .await;
-        h.clock.advance_secs(1);
-        let mine2 = new_cart(&h, &s2, json!({"currency": "EUR", "customerId": cu})).await;
-        for (base, want) in [(&s1, &mine1), (&s2, &mine2)] {
-            let (status, got) = admin(
-                &h,
-                Method::GET,
-                &format!("{base}/carts/customer-id={cu}"),
-                None,
-            )
-            .await;
-            assert_eq!(
-                (status, got["id"].clone()),
-                (StatusCode::OK, want["id"].clone()),
-                "{base}"
-            );
-        }
-        let s3 = in_store(&h, "s3");
-        let (status, _) = admin(
-            &h,
-            Method::HEAD,
-            &format!("{s3}/carts/customer-id={cu}"),
-            None,
-        )
-        .await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "no active cart in s3");
-
-        let anon2 = new_cart(&h, &s2, json!({"currency": "EUR", "anonymousId": "x"})).await;
-        let free = new_cart(
-            &h,
-            &project(&h),
-            json!({"currency": "EUR", "anonymousId": "y"}),
-        )
-        .await;
-        let merge = format!("{s1}/carts/customer-id={cu}/merge");
-        for other in [&anon2, &free] {
-            let body = json!({"anonymousCart": {"typeId": "cart", "id": other["id"]}});
-            let (status, out) = admin(&h, Method::POST, &merge, Some(body)).await;
-            assert_eq!(
-                (status, code(&out)),
-                (StatusCode::NOT_FOUND, "ResourceNotFound"),
-                "{out}"
-            );
-        }
-        let anon1 = new_cart(
-            &h,
-            &s1,
-            json!({"currency": "EUR", "anonymousId": "z",
-            "customLineItems": [line("a", 100, 4), line("b", 5, 1)]}),
-        )
-        .await;
-        let body =
-            json!({"anonymousCart": {"typeId": "cart", "id": anon1["id"]}, "anonymousId": "z"});
-        let (status, merged) = admin(&h, Method::POST, &merge, Some(body)).await;
-        assert_eq!(
-            (status, merged["id"].clone()),
-            (StatusCode::OK, mine1["id"].clone()),
-            "{merged}"
-        );
-        assert_eq!(
-            quantities(&merged),
-            vec![("a".to_string(), 4), ("b".to_string(), 1)]
-        );
-        let of_s2 = id(&customer(&h, &s2, "two@x.de").await);
-        let body = json!({"anonymousId": "z"});
-        let (status, _) = admin(
-            &h,
-            Method::POST,
-            &format!("{s1}/carts/customer-id={of_s2}/merge"),
-            Some(body),
-        )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "a customer the store cannot see (D1)"
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn in_store_sign_in_with_an_anonymous_cart() {
-    each(|h| async move {
-        two_stores(&h).await;
-        let (s1, s2) = (in_store(&h, "s1"), in_store(&h, "s2"));
-        let c = customer(&h, &s1, "inner@x.de").await;
-        let anon = new_cart(
-            &h,
-            &s1,
-            json!({"currency": "EUR", "customLineItems": [line("a", 100, 2)]}),
-        )
-        .await;
-        let elsewhere = new_cart(&h, &s2, json!({"currency": "EUR"})).await;
-        let sign_in = |cart: &Value| {
-            json!({"email": "inner@x.de", "password": "secret-1",
-            "anonymousCart": {"typeId": "cart", "id": cart["id"]}})
-        };
-        let (status, body) = admin(
-            &h,
-            Method::POST,
-            &format!("{s1}/login"),
-            Some(sign_in(&elsewhere)),
-        )
-        .await;
-        assert_eq!(
-            status,
-            StatusCode::BAD_REQUEST,
-            "a cart of another store: {body}"
-        );
-        let (status, r) = admin(
-            &h,
-            Method::POST,
-            &format!("{s1}/login"),
-            Some(sign_in(&anon)),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{r}");
-        assert_eq!(
-            (r["cart"]["id"].clone(), r["cart"]["customerId"].clone()),
-            (anon["id"].clone(), c["id"].clone())
-        );
-        assert_eq!(r["cart"]["store"]["key"], "s1");
-        let (_, active) = admin(
-            &h,
-            Method::GET,
-            &format!("{s1}/carts/customer-id={}", id(&c)),
-            None,
-        )
-        .await;
-        assert_eq!(active["id"], anon["id"]);
     })
     .await;
 }

@@ -144,6 +144,9 @@ use Then::{
 
 const CART: Option<&str> = Some(r#"{"currency":"EUR"}"#);
 const NOT_A_DRAFT: Option<&str> = Some("[]");
+/// A merge that hands over no carts (no cart has this `anonymousId`): the answer is the
+/// target's active cart as the row's store sees it.
+const MERGE_NOTHING: Option<&str> = Some(r#"{"anonymousId":"no-such-session"}"#);
 
 // GraphQL documents (the store of an in-store row is the path's `#key=…` marker).
 const G_BY_ID: Option<&str> =
@@ -286,6 +289,7 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/carts/{c}", WRONG_VERSION, ADMIN_P, CartVis(409)),
     row(DEL, "/{p}/carts/{c}?version=999", None, ADMIN_P, CartVis(409)),
     row(POST, "/{p}/carts/customer-id={t}/merge", NOT_A_DRAFT, ADMIN_P, Fixed(400)),
+    row(POST, "/{p}/carts/customer-id={t}/merge", MERGE_NOTHING, ADMIN_P, ActiveCart),
     // Carts in store A and B.
     row(POST, "/{p}/in-store/key=store-a/carts", CART, ADMIN_A, Created),
     row(GET, "/{p}/in-store/key=store-a/carts/{c}", None, ADMIN_A, CartVis(200)),
@@ -296,6 +300,7 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/in-store/key=store-a/carts/{c}", WRONG_VERSION, ADMIN_A, CartVis(409)),
     row(DEL, "/{p}/in-store/key=store-a/carts/{c}?version=999", None, ADMIN_A, CartVis(409)),
     row(POST, "/{p}/in-store/key=store-a/carts/customer-id={t}/merge", NOT_A_DRAFT, ADMIN_A, Fixed(400)),
+    row(POST, "/{p}/in-store/key=store-a/carts/customer-id={t}/merge", MERGE_NOTHING, ADMIN_A, ActiveCart),
     row(POST, "/{p}/in-store/key=store-b/carts", CART, ADMIN_B, Created),
     row(GET, "/{p}/in-store/key=store-b/carts/{c}", None, ADMIN_B, CartVis(200)),
     row(HEAD, "/{p}/in-store/key=store-b/carts/{c}", None, ADMIN_B, CartVis(200)),
@@ -305,6 +310,7 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/in-store/key=store-b/carts/{c}", WRONG_VERSION, ADMIN_B, CartVis(409)),
     row(DEL, "/{p}/in-store/key=store-b/carts/{c}?version=999", None, ADMIN_B, CartVis(409)),
     row(POST, "/{p}/in-store/key=store-b/carts/customer-id={t}/merge", NOT_A_DRAFT, ADMIN_B, Fixed(400)),
+    row(POST, "/{p}/in-store/key=store-b/carts/customer-id={t}/merge", MERGE_NOTHING, ADMIN_B, ActiveCart),
     // My Carts (manage_my_orders and a shopper's token), project-wide, in store A and B.
     row(POST, "/{p}/me/carts", CART, SHOPPER_P, Created),
     row(GET, "/{p}/me/carts?cart", None, SHOPPER_P, MyCartList),

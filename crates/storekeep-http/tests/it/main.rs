@@ -13,6 +13,7 @@ mod api_clients;
 mod authz;
 mod carts;
 mod carts_in_store;
+mod carts_merge;
 mod customers;
 mod customers_in_store;
 mod customers_login;
