@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+mod sqlite_writer;
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! The SQLite backend: one writer connection (SQLite allows one writer at a time; a single
-//! connection makes that explicit and avoids busy retries) and a pool of readers, WAL,
-//! `synchronous=FULL`, foreign keys on, a busy timeout.
+//! connection makes that explicit and avoids busy retries) driven by a group-commit task
+//! (`sqlite_writer`), and a pool of readers; WAL, `synchronous=FULL`, foreign keys on, a busy
+//! timeout.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -16,6 +17,7 @@ use storekeep_core::storage::{Collection, Doc, Lookup, Page, Storage, StorageErr
 
 use crate::compile::Bind;
 use crate::dialect::Dialect;
+use crate::sqlite_writer::{WriteOp, Writer};
 use crate::{counters, migrate, sql};
 
 const D: Dialect = Dialect::Sqlite;
@@ -27,6 +29,8 @@ type Q<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;
 pub struct SqliteStore {
     writer: SqlitePool,
     reader: SqlitePool,
+    /// Group-commit writer task for document writes (see `sqlite_writer`).
+    docs: Writer,
 }
 
 fn backend(e: sqlx::Error) -> StorageError {
@@ -75,6 +79,7 @@ impl SqliteStore {
             .map_err(backend)?;
         let store = SqliteStore {
             reader: writer.clone(),
+            docs: Writer::start(writer.clone()),
             writer,
         };
         store.migrate().await?;
@@ -101,6 +106,7 @@ impl SqliteStore {
             .map_err(backend)?;
         let store = SqliteStore {
             writer: pool.clone(),
+            docs: Writer::start(pool.clone()),
             reader: pool,
         };
         store.migrate().await?;
@@ -256,7 +262,7 @@ impl SqliteStore {
     }
 }
 
-async fn write_uniq(
+pub(crate) async fn write_uniq(
     conn: &mut SqliteConnection,
     coll: Collection,
     project: &str,
@@ -323,7 +329,7 @@ async fn write_uniq(
     Ok(())
 }
 
-async fn version_of(
+pub(crate) async fn version_of(
     conn: &mut SqliteConnection,
     table: &str,
     project: &str,
@@ -358,24 +364,14 @@ impl Storage for SqliteStore {
         doc: &Doc,
         uniq: &Uniqueness,
     ) -> Result<(), StorageError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let r = sqlx::query(&sql::insert_doc(D, coll.table()))
-            .bind(project)
-            .bind(&doc.id)
-            .bind(&doc.key)
-            .bind(doc.version)
-            .bind(&doc.created_at)
-            .bind(&doc.last_modified_at)
-            .bind(&doc.body)
-            .execute(&mut *tx)
-            .await;
-        match r {
-            Ok(_) => {}
-            Err(e) if is_unique(&e) => return Err(StorageError::DuplicateKey),
-            Err(e) => return Err(backend(e)),
-        }
-        write_uniq(&mut tx, coll, project, &doc.id, uniq, false).await?;
-        tx.commit().await.map_err(backend)
+        self.docs
+            .write(WriteOp::Insert {
+                coll,
+                project: project.to_string(),
+                doc: doc.clone(),
+                uniq: uniq.clone(),
+            })
+            .await
     }
 
     async fn get(
@@ -405,29 +401,15 @@ impl Storage for SqliteStore {
         doc: &Doc,
         uniq: Option<&Uniqueness>,
     ) -> Result<(), StorageError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let r = sqlx::query(&sql::update_doc(D, coll.table()))
-            .bind(project)
-            .bind(&doc.id)
-            .bind(&doc.key)
-            .bind(doc.version)
-            .bind(&doc.last_modified_at)
-            .bind(&doc.body)
-            .bind(expected_version)
-            .execute(&mut *tx)
-            .await;
-        let r = match r {
-            Ok(r) => r,
-            Err(e) if is_unique(&e) => return Err(StorageError::DuplicateKey),
-            Err(e) => return Err(backend(e)),
-        };
-        if r.rows_affected() == 0 {
-            return Err(version_of(&mut tx, coll.table(), project, &doc.id).await?);
-        }
-        if let Some(u) = uniq {
-            write_uniq(&mut tx, coll, project, &doc.id, u, true).await?;
-        }
-        tx.commit().await.map_err(backend)
+        self.docs
+            .write(WriteOp::Update {
+                coll,
+                project: project.to_string(),
+                expected: expected_version,
+                doc: doc.clone(),
+                uniq: uniq.cloned(),
+            })
+            .await
     }
 
     async fn delete(
@@ -437,25 +419,14 @@ impl Storage for SqliteStore {
         id: &str,
         expected_version: i64,
     ) -> Result<(), StorageError> {
-        let mut tx = self.writer.begin().await.map_err(backend)?;
-        let r = sqlx::query(&sql::delete_doc(coll.table()))
-            .bind(project)
-            .bind(id)
-            .bind(expected_version)
-            .execute(&mut *tx)
+        self.docs
+            .write(WriteOp::Delete {
+                coll,
+                project: project.to_string(),
+                id: id.to_string(),
+                expected: expected_version,
+            })
             .await
-            .map_err(backend)?;
-        if r.rows_affected() == 0 {
-            return Err(version_of(&mut tx, coll.table(), project, id).await?);
-        }
-        sqlx::query(sql::DELETE_CLAIMS)
-            .bind(project)
-            .bind(coll.table())
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        tx.commit().await.map_err(backend)
     }
 
     async fn query(
