@@ -5,15 +5,18 @@
 //! Argon2id is memory-hard by design (19 MiB per hash with the OWASP parameters), so a flood of
 //! sign-ins must not run an unbounded number of hashes at once: every operation takes a permit
 //! of a semaphore sized to the machine's cores and runs on tokio's blocking pool. Callers queue
-//! for a permit instead of allocating memory.
+//! for a permit instead of allocating memory. The Argon2 memory blocks are allocated once per
+//! permit and reused (`hash_password_into_with_memory`): freeing and re-allocating 19 MiB per
+//! hash made the allocator keep one such region per blocking thread, so the resident memory
+//! grew with the number of threads that had ever hashed.
 //!
 //! This module never logs a password or a hash.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
 use tokio::sync::Semaphore;
 
@@ -59,6 +62,8 @@ struct Inner {
     params: Params,
     permits: Semaphore,
     operations: AtomicU64,
+    /// Argon2 working memory, one buffer per permit, reused across hashes.
+    buffers: std::sync::Mutex<Vec<Vec<Block>>>,
 }
 
 /// The password hasher: cheap to clone, shared by every service that hashes.
@@ -112,6 +117,7 @@ impl Passwords {
                 params,
                 permits: Semaphore::new(permits.max(1)),
                 operations: AtomicU64::new(0),
+                buffers: std::sync::Mutex::new(Vec::new()),
             }),
         }
     }
@@ -137,19 +143,11 @@ impl Passwords {
         }
     }
 
-    fn argon2(&self) -> Argon2<'static> {
-        Argon2::new(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            self.inner.params.clone(),
-        )
-    }
-
     /// Run one hash computation on the blocking pool while holding a permit.
     async fn run<T, F>(&self, job: F) -> ApiResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&Passwords) -> T + Send + 'static,
+        F: FnOnce(&Passwords, &mut Vec<Block>) -> T + Send + 'static,
     {
         let _permit = self.inner.permits.acquire().await.map_err(|_| {
             tracing::error!("password hashing pool is closed");
@@ -158,7 +156,10 @@ impl Passwords {
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
             me.inner.operations.fetch_add(1, Ordering::SeqCst);
-            job(&me)
+            let mut buf = me.take_buffer();
+            let out = job(&me, &mut buf);
+            me.give_buffer(buf);
+            out
         })
         .await
         .map_err(|e| {
@@ -167,17 +168,58 @@ impl Passwords {
         })
     }
 
+    fn take_buffer(&self) -> Vec<Block> {
+        self.inner
+            .buffers
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default()
+    }
+
+    fn give_buffer(&self, buf: Vec<Block>) {
+        if let Ok(mut v) = self.inner.buffers.lock() {
+            v.push(buf);
+        }
+    }
+
+    /// Compute an Argon2id hash into `out` with `params`, in the reused buffer.
+    fn compute(
+        params: &Params,
+        plain: &[u8],
+        salt: &[u8],
+        out: &mut [u8],
+        buf: &mut Vec<Block>,
+    ) -> Result<(), String> {
+        let blocks = params.block_count();
+        if buf.len() != blocks {
+            buf.clear();
+            buf.resize(blocks, Block::default());
+        }
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+            .hash_password_into_with_memory(plain, salt, out, &mut buf[..])
+            .map_err(|e| e.to_string())
+    }
+
     /// Hash a password into a PHC string (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`).
     pub async fn hash(&self, plain: &str) -> ApiResult<String> {
         let plain = plain.to_owned();
-        self.run(move |me| {
+        self.run(move |me, buf| {
             let mut salt = [0u8; 16];
             rand::rngs::OsRng.fill_bytes(&mut salt);
-            let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
-            me.argon2()
-                .hash_password(plain.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| e.to_string())
+            let salt_b64 = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+            let p = &me.inner.params;
+            let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+            Self::compute(p, plain.as_bytes(), &salt, &mut out, buf)?;
+            let hash = Output::new(&out).map_err(|e| e.to_string())?;
+            Ok::<_, String>(format!(
+                "$argon2id$v=19$m={},t={},p={}${}${}",
+                p.m_cost(),
+                p.t_cost(),
+                p.p_cost(),
+                salt_b64.as_str(),
+                hash
+            ))
         })
         .await?
         .map_err(|e| {
@@ -191,13 +233,11 @@ impl Passwords {
     pub async fn verify(&self, plain: &str, phc: &str) -> ApiResult<bool> {
         let plain = plain.to_owned();
         let phc = phc.to_owned();
-        self.run(move |me| match PasswordHash::new(&phc) {
-            Ok(parsed) => Argon2::default()
-                .verify_password(plain.as_bytes(), &parsed)
-                .is_ok(),
-            Err(_) => {
-                tracing::warn!("a stored password is not a PHC string");
-                me.dummy_work(&plain);
+        self.run(move |me, buf| match Self::check(&plain, &phc, buf) {
+            Some(ok) => ok,
+            None => {
+                tracing::warn!("a stored password is not an Argon2id PHC string");
+                me.dummy_work(&plain, buf);
                 false
             }
         })
@@ -208,18 +248,39 @@ impl Passwords {
     /// path taken when no customer (or no password) was found.
     pub async fn dummy_verify(&self, plain: &str) -> ApiResult<()> {
         let plain = plain.to_owned();
-        self.run(move |me| me.dummy_work(&plain)).await
+        self.run(move |me, buf| me.dummy_work(&plain, buf)).await
     }
 
-    fn dummy_work(&self, plain: &str) {
+    fn dummy_work(&self, plain: &str, buf: &mut Vec<Block>) {
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-        if self
-            .argon2()
-            .hash_password_into(plain.as_bytes(), DUMMY_SALT, &mut out)
-            .is_err()
+        if Self::compute(
+            &self.inner.params,
+            plain.as_bytes(),
+            DUMMY_SALT,
+            &mut out,
+            buf,
+        )
+        .is_err()
         {
             tracing::warn!("dummy password verification failed");
         }
+    }
+
+    /// Verify against a PHC string with the parameters it names; `None` when it is not an
+    /// Argon2id hash we can check. `Output`'s equality is constant-time.
+    fn check(plain: &str, phc: &str, buf: &mut Vec<Block>) -> Option<bool> {
+        let parsed = PasswordHash::new(phc).ok()?;
+        if parsed.algorithm != argon2::ARGON2ID_IDENT {
+            return None;
+        }
+        let params = Params::try_from(&parsed).ok()?;
+        let expected = parsed.hash?;
+        let mut salt_buf = [0u8; 64];
+        let salt = parsed.salt?.decode_b64(&mut salt_buf).ok()?;
+        let mut out = vec![0u8; expected.len()];
+        Self::compute(&params, plain.as_bytes(), salt, &mut out, buf).ok()?;
+        let computed = Output::new(&out).ok()?;
+        Some(computed == expected)
     }
 
     /// Was the PHC string made with other parameters (or another algorithm) than the current
@@ -267,6 +328,28 @@ mod tests {
         // Fresh salt every time.
         assert_ne!(h, p.hash("s3cret").await.unwrap());
         assert_eq!(p.operations(), 5);
+    }
+
+    #[tokio::test]
+    async fn phc_strings_interoperate_with_the_argon2_crate() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let p = Passwords::default();
+        let ours = p.hash("s3cret").await.unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default()
+            .verify_password(b"s3cret", &parsed)
+            .is_ok());
+        assert!(Argon2::default()
+            .verify_password(b"other", &parsed)
+            .is_err());
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let theirs = Argon2::default()
+            .hash_password(b"pw", &salt)
+            .unwrap()
+            .to_string();
+        assert!(p.verify("pw", &theirs).await.unwrap());
+        assert!(!p.verify("pw2", &theirs).await.unwrap());
+        assert!(!p.needs_rehash(&theirs));
     }
 
     #[tokio::test]
@@ -345,7 +428,7 @@ mod tests {
         for _ in 0..8 {
             let (p, running, peak) = (p.clone(), running.clone(), peak.clone());
             tasks.push(tokio::spawn(async move {
-                p.run(move |_| {
+                p.run(move |_, _| {
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                     peak.fetch_max(now, Ordering::SeqCst);
                     std::thread::sleep(std::time::Duration::from_millis(20));
