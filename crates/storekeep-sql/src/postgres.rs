@@ -60,6 +60,9 @@ impl PgStore {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Self, StorageError> {
         let opts = PgConnectOptions::from_str(url).map_err(backend)?;
         let pool = PgPoolOptions::new()
+            // No ping before every acquire: it cost a database round trip per query. A
+            // broken connection surfaces as an error on use and is then discarded.
+            .test_before_acquire(false)
             .max_connections(max_connections.max(1))
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(opts)

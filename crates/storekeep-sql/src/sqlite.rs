@@ -73,6 +73,7 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .connect_with(opts.clone())
             .await
@@ -84,6 +85,7 @@ impl SqliteStore {
         };
         store.migrate().await?;
         let reader = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(4)
             .connect_with(opts.read_only(true))
             .await
@@ -97,6 +99,7 @@ impl SqliteStore {
             .map_err(backend)?
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)

@@ -308,6 +308,37 @@ impl CustomerService {
         }
     }
 
+    /// The stored wire JSON of the customer, if `store` sees it: GET by id or key answers with
+    /// the stored document as is, reading only its `stores` for the visibility check (no
+    /// decode and re-encode of the whole customer on the hottest read path).
+    pub async fn get_raw(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        by: Lookup<'_>,
+    ) -> ApiResult<String> {
+        #[derive(serde::Deserialize)]
+        struct Fence {
+            #[serde(default)]
+            stores: Vec<KeyReference>,
+        }
+        let doc = self
+            .repo
+            .get_doc(Collection::Customers, project, by)
+            .await?
+            .ok_or_else(|| not_found(by))?;
+        if let Some(s) = store {
+            let fence: Fence = serde_json::from_str(&doc.body).map_err(|e| {
+                tracing::error!(error = %e, "stored customer does not decode");
+                ApiError::general()
+            })?;
+            if !(fence.stores.is_empty() || fence.stores.iter().any(|r| r.key == s)) {
+                return Err(not_found(by));
+            }
+        }
+        Ok(doc.body)
+    }
+
     fn query_filter(store: Option<&str>, filter: Option<ValidFilter>) -> Option<ValidFilter> {
         ValidFilter::and_opt(filter, store.map(visible_in_store))
     }

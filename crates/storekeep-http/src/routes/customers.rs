@@ -8,6 +8,7 @@
 use axum::extract::State;
 use axum::handler::Handler;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use storekeep_core::customers::{
     Customer, CustomerDraft, CustomerSignInResult, CustomerSignin, CustomerUpdate,
@@ -17,7 +18,7 @@ use storekeep_core::storage::Lookup;
 use storekeep_core::{ApiError, ApiResult};
 
 use super::{customer_tokens, PathRoutes, Routes, Verb};
-use crate::error::{HttpError, HttpResult};
+use crate::error::{json_response, HttpError, HttpResult};
 use crate::extract::{AppJson, PathParams, QueryPairs};
 use crate::{AppState, Ctx};
 
@@ -187,8 +188,13 @@ pub async fn get_customer(
     ctx: Ctx,
     State(s): State<AppState>,
     p: PathParams,
-) -> HttpResult<Json<Customer>> {
-    Ok(Json(find(&s, &ctx, &p).await?))
+) -> HttpResult<Response> {
+    if let Target::Customer(by) = target(&p) {
+        let c = &s.services.customers;
+        let body = c.get_raw(&ctx.project, ctx.store.as_deref(), by).await?;
+        return Ok(json_response(StatusCode::OK, body.into_bytes()));
+    }
+    Ok(Json(find(&s, &ctx, &p).await?).into_response())
 }
 
 /// `HEAD /customers/{id}` and `/key={key}`: 200 or 404, no body.
