@@ -113,6 +113,35 @@ fn is_mutation(req: &GraphqlRequest) -> Option<bool> {
     Some(ty == OperationType::Mutation)
 }
 
+/// Does a GraphQL document hold a NUL character, raw or escaped (`\u0000`, `\u{0}`)? It would
+/// reach the database as part of an argument, and PostgreSQL cannot store NUL in text, so
+/// storekeep refuses it on every backend. (The scan does not tell strings from comments: a
+/// comment that spells out a NUL escape is refused too.)
+fn has_nul(doc: &str) -> bool {
+    let b = doc.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            0 => return true,
+            b'\\' => {
+                let rest = b.get(i + 1..).unwrap_or_default();
+                if rest.starts_with(b"u0000") {
+                    return true;
+                }
+                if let Some(braced) = rest.strip_prefix(b"u{") {
+                    let zeros = braced.iter().take_while(|&&c| c == b'0').count();
+                    if zeros > 0 && braced.get(zeros) == Some(&b'}') {
+                        return true;
+                    }
+                }
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    false
+}
+
 /// Execute a request for `caller` in `project`: the HTTP status and the JSON body
 /// (`{data, errors}`). With `read_only` (a `GET` request) mutations are refused with 405.
 pub async fn execute(
@@ -131,6 +160,11 @@ pub async fn execute(
             ))
         }
     };
+    if has_nul(&req.query) {
+        return error::request_error(&ApiError::InvalidInput(
+            "The NUL character is not allowed in a GraphQL document.".into(),
+        ));
+    }
     if read_only && is_mutation(&req) == Some(true) {
         return error::request_error(&ApiError::MethodNotAllowed(
             "Mutations must be sent with POST.".into(),
@@ -167,5 +201,24 @@ mod tests {
         assert_eq!(is_mutation(&req(&two, Some("DeleteStore"))), Some(true));
         assert_eq!(is_mutation(&req(&two, None)), None);
         assert_eq!(is_mutation(&req("{ broken", None)), None);
+    }
+
+    #[test]
+    fn finds_nul_characters_raw_and_escaped() {
+        for doc in [
+            "{ a(x: \"\0\") }",
+            r#"{ a(x: "\u0000") }"#,
+            r#"{ a(x: "\u{0}") }"#,
+            r#"{ a(x: "\u{000}") }"#,
+        ] {
+            assert!(has_nul(doc), "{doc}");
+        }
+        for doc in [
+            r#"{ a(x: "\\u0000") }"#,
+            r#"{ a(x: "\u0001 \u{10}") }"#,
+            "{ stores { total } }",
+        ] {
+            assert!(!has_nul(doc), "{doc}");
+        }
     }
 }

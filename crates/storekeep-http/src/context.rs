@@ -73,6 +73,12 @@ impl FromRequestParts<AppState> for Ctx {
                     "The request path is not valid UTF-8.".into(),
                 ))
             })?;
+        // PostgreSQL cannot hold NUL in text: refused alike on every backend.
+        if raw.iter().any(|(_, v)| v.contains('\0')) {
+            return Err(HttpError(ApiError::InvalidInput(
+                "The NUL character is not allowed in the request path.".into(),
+            )));
+        }
         let param = |name: &str| {
             raw.iter()
                 .find(|(k, _)| *k == name)

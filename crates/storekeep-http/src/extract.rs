@@ -51,8 +51,37 @@ fn describe(path: &str, e: &serde_json::Error) -> String {
     format!("{at}{msg}")
 }
 
+/// Does JSON text hold an escaped NUL character (`\u0000`)? A raw NUL byte is invalid JSON
+/// already; an escaped one would reach the database, and PostgreSQL stores NUL in neither
+/// text nor JSONB, so storekeep refuses it on every backend. `\\u0000` (an escaped
+/// backslash before `u0000`) is not a NUL.
+pub fn has_nul_escape(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\' {
+            if bytes.get(i + 1..i + 6) == Some(b"u0000".as_slice()) {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// The error for a NUL character in a request (see [`has_nul_escape`]).
+fn nul_error(place: &str) -> ApiError {
+    ApiError::InvalidInput(format!("The NUL character is not allowed in {place}."))
+}
+
 /// Parse a JSON body into `T`.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_nul_escape(bytes) {
+        return Err(ApiError::invalid_json(
+            "The NUL character (\\u0000) is not allowed in strings.",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(de) {
         Ok(v) => Ok(v),
@@ -134,6 +163,12 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
         let pairs: Vec<(String, String)> = url::form_urlencoded::parse(q.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
+        if pairs
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(HttpError(nul_error("query parameters")));
+        }
         Ok(QueryPairs(
             QueryParams::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.clone()))),
             pairs,
@@ -185,10 +220,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParams {
                     "The request path is not valid UTF-8.".into(),
                 ))
             })?;
-        Ok(PathParams(
-            raw.iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        ))
+        let params: Vec<(String, String)> = raw
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        if params.iter().any(|(_, v)| v.contains('\0')) {
+            return Err(HttpError(nul_error("the request path")));
+        }
+        Ok(PathParams(params))
     }
 }

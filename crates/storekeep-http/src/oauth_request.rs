@@ -47,7 +47,9 @@ fn parse_pairs(raw: &[u8]) -> ApiResult<Vec<(String, String)>> {
         .map_err(|_| invalid_request("The request parameters are not valid UTF-8."))?;
     let mut out = Vec::new();
     for (k, v) in url::form_urlencoded::parse(text.as_bytes()) {
-        if k.is_empty() || k.contains('\u{FFFD}') || v.contains('\u{FFFD}') {
+        // NUL is refused too: PostgreSQL cannot bind it as text (a user name, a scope).
+        let bad = |s: &str| s.contains('\u{FFFD}') || s.contains('\0');
+        if k.is_empty() || bad(&k) || bad(&v) {
             return Err(invalid_request("The request parameters are malformed."));
         }
         out.push((k.into_owned(), v.into_owned()));
@@ -71,6 +73,10 @@ fn basic_credentials(headers: &HeaderMap) -> ApiResult<Option<Credentials>> {
         .or_else(|_| STANDARD_NO_PAD.decode(encoded))
         .map_err(|_| invalid_client())?;
     let text = String::from_utf8(bytes).map_err(|_| invalid_client())?;
+    // NUL never belongs to a client id or secret (and PostgreSQL cannot bind it as text).
+    if text.contains('\0') {
+        return Err(invalid_client());
+    }
     let (id, secret) = text.split_once(':').ok_or_else(invalid_client)?;
     Ok(Some(Credentials {
         id: id.to_string(),

@@ -197,7 +197,10 @@ impl Lexer<'_> {
             };
             match c {
                 '"' => return Ok(Tok::Str(out)),
-                '\\' => out.push(self.escape(start, here)?),
+                '\\' => match self.escape(start, here)? {
+                    '\0' => return Err(err("the NUL character is not allowed", here, self.pos)),
+                    c => out.push(c),
+                },
                 c => out.push(c),
             }
         }

@@ -17,8 +17,18 @@ fn join(a: Span, b: Span) -> Span {
     }
 }
 
-/// Rejects sources longer than [`MAX_LEN`], pointing at the first byte past the limit.
-fn check_len(src: &str, what: &str) -> Result<(), ParseError> {
+/// Rejects sources longer than [`MAX_LEN`], pointing at the first byte past the limit, and
+/// sources with a NUL character (databases cannot hold it in text; PostgreSQL refuses it).
+fn check_source(src: &str, what: &str) -> Result<(), ParseError> {
+    if let Some(at) = src.find('\0') {
+        return Err(ParseError {
+            message: format!("{what} contains a NUL character"),
+            span: Span {
+                start: at,
+                end: at + 1,
+            },
+        });
+    }
     if src.len() <= MAX_LEN {
         return Ok(());
     }
@@ -40,7 +50,7 @@ fn check_len(src: &str, what: &str) -> Result<(), ParseError> {
 
 /// Parses a whole predicate.
 pub(crate) fn parse_predicate(src: &str) -> Result<Expr, ParseError> {
-    check_len(src, "predicate")?;
+    check_source(src, "predicate")?;
     let mut p = Parser::new(src, "predicate");
     if p.peek().tok == Tok::Eof {
         return Err(ParseError {
@@ -58,7 +68,7 @@ pub(crate) fn parse_predicate(src: &str) -> Result<Expr, ParseError> {
 
 /// Parses a sort expression: `path [asc|desc]`.
 pub(crate) fn parse_sort_expr(src: &str) -> Result<SortExpr, ParseError> {
-    check_len(src, "sort expression")?;
+    check_source(src, "sort expression")?;
     let mut p = Parser::new(src, "sort expression");
     if p.peek().tok == Tok::Eof {
         return Err(ParseError {

@@ -34,6 +34,18 @@ fn column_sql(c: Column) -> &'static str {
     }
 }
 
+/// Join boolean SQL terms with `sep` (` AND ` / ` OR `). Long lists become a balanced tree of
+/// parentheses: `a OR b OR c …` parses as a left-deep tree, and SQLite refuses expressions
+/// nested deeper than 1000 levels (`SQLITE_MAX_EXPR_DEPTH`), i.e. predicates of a few
+/// hundred terms. Short lists keep their flat form.
+fn balanced(parts: &[String], sep: &str) -> String {
+    if parts.len() <= 8 {
+        return parts.join(sep);
+    }
+    let (left, right) = parts.split_at(parts.len() / 2);
+    format!("({}){sep}({})", balanced(left, sep), balanced(right, sep))
+}
+
 fn op_sql(op: CmpOp) -> &'static str {
     match op {
         CmpOp::Eq => "=",
@@ -172,7 +184,7 @@ impl Compiler {
                         .iter()
                         .map(|v| self.cmp(field, CmpOp::Eq, v))
                         .collect();
-                    format!("({})", parts.join(" OR "))
+                    format!("({})", balanced(&parts, " OR "))
                 } else {
                     let lhs = self.value_sql(field);
                     let params: Vec<String> = values
@@ -269,7 +281,7 @@ impl Compiler {
             .iter()
             .map(|i| format!("({})", self.filter(i)))
             .collect();
-        parts.join(sep)
+        balanced(&parts, sep)
     }
 
     fn contains(&mut self, field: &FieldRef, all: bool, values: &[Scalar]) -> String {
@@ -302,7 +314,7 @@ impl Compiler {
                 params.join(", ")
             ));
         }
-        parts.join(" AND ")
+        balanced(&parts, " AND ")
     }
 
     /// Compile sort keys (plus the `id` tie-breaker) to an ORDER BY list.

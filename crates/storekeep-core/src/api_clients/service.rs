@@ -28,6 +28,11 @@ pub enum EnsureOutcome {
     Unchanged,
 }
 
+/// How often [`ApiClientService::ensure`] looks at a client that another instance may be
+/// creating at the same moment, and how long it waits between looks.
+const ENSURE_ATTEMPTS: u32 = 10;
+const ENSURE_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Operations on API clients.
 #[derive(Clone)]
 pub struct ApiClientService {
@@ -153,6 +158,11 @@ impl ApiClientService {
     /// Make sure a client with this id and secret exists in `project` (bootstrap): create it
     /// with `scope` if missing; if it exists, keep it (and its scopes) but store the new
     /// secret's hash when the secret changed. An id used by another project is refused.
+    ///
+    /// Several instances may bootstrap one database at the same moment: a create that loses
+    /// the race (duplicate id) looks again, and a secret without its client document is taken
+    /// for an interrupted create (and replaced) only when it is still alone after a while —
+    /// until then another instance may be between its two writes.
     pub async fn ensure(
         &self,
         project: &str,
@@ -161,29 +171,60 @@ impl ApiClientService {
         d: ApiClientDraft,
     ) -> ApiResult<EnsureOutcome> {
         check_credentials(id, secret)?;
+        let mut attempt = 1;
+        loop {
+            let last = attempt >= ENSURE_ATTEMPTS;
+            match self.ensure_once(project, id, secret, &d, last).await {
+                Ok(Some(outcome)) => return Ok(outcome),
+                Err(ApiError::DuplicateField { .. }) if !last => {}
+                Ok(None) if !last => {}
+                Ok(None) => {
+                    return Err(ApiError::General(
+                        "API client bootstrap did not settle".into(),
+                    ))
+                }
+                Err(e) => return Err(e),
+            }
+            attempt += 1;
+            tokio::time::sleep(ENSURE_PAUSE).await;
+        }
+    }
+
+    /// One look at the client: the outcome, or `None` to look again later.
+    async fn ensure_once(
+        &self,
+        project: &str,
+        id: &str,
+        secret: &str,
+        d: &ApiClientDraft,
+        last: bool,
+    ) -> ApiResult<Option<EnsureOutcome>> {
         let secrets = self.oauth.secrets();
         match secrets.project_of(id).await? {
             None => {
-                self.create_with(project, id, secret, d).await?;
-                Ok(EnsureOutcome::Created)
+                self.create_with(project, id, secret, d.clone()).await?;
+                Ok(Some(EnsureOutcome::Created))
             }
             Some(p) if p != project => Err(ApiError::InvalidInput(format!(
                 "The API client id '{id}' is already used in another project."
             ))),
             Some(_) => {
                 if load_client(&self.repo, project, id).await?.is_none() {
+                    if !last {
+                        return Ok(None);
+                    }
                     // A secret without its client (an interrupted create): start over.
                     secrets.delete(id).await?;
-                    self.create_with(project, id, secret, d).await?;
-                    return Ok(EnsureOutcome::Created);
+                    self.create_with(project, id, secret, d.clone()).await?;
+                    return Ok(Some(EnsureOutcome::Created));
                 }
                 if secrets.matches(id, secret).await? {
-                    return Ok(EnsureOutcome::Unchanged);
+                    return Ok(Some(EnsureOutcome::Unchanged));
                 }
                 secrets
                     .replace(id, secret, &timestamp_of(self.clock.now_ms()))
                     .await?;
-                Ok(EnsureOutcome::SecretUpdated)
+                Ok(Some(EnsureOutcome::SecretUpdated))
             }
         }
     }

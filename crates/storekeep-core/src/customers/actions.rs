@@ -12,7 +12,8 @@ use crate::error::{ApiError, ApiResult};
 
 use super::addresses::{address_id, apply_address};
 use super::draft::{
-    check_date, check_locale_format, AddressDraft, CustomerGroupAssignmentDraft, Secret,
+    check_claimed_len, check_date, check_locale_format, AddressDraft, CustomerGroupAssignmentDraft,
+    Secret,
 };
 use super::model::{AuthenticationMode, Customer};
 
@@ -296,6 +297,7 @@ pub fn apply(c: &mut Customer, a: &CustomerUpdateAction, ctx: &ActionContext<'_>
     use CustomerUpdateAction as A;
     match a {
         A::ChangeEmail { email } => {
+            check_claimed_len("email", email)?;
             if *email != c.email {
                 c.email = email.clone();
                 c.is_email_verified = false;
@@ -360,6 +362,9 @@ pub fn apply(c: &mut Customer, a: &CustomerUpdateAction, ctx: &ActionContext<'_>
 }
 
 fn set_customer_number(c: &mut Customer, n: &Option<String>) -> ApiResult<()> {
+    if let Some(n) = n {
+        check_claimed_len("customerNumber", n)?;
+    }
     match (&c.customer_number, n) {
         (Some(old), new) if new.as_ref() != Some(old) => Err(ApiError::InvalidOperation(
             "The customerNumber of a customer cannot be changed once it is set.".into(),

@@ -272,8 +272,29 @@ fn push_unique(list: &mut Vec<String>, id: String) {
     }
 }
 
+/// The longest email and customer number accepted, in characters. Both are uniqueness claims
+/// kept in a database index, whose entries PostgreSQL limits to about 2.7 kB; the API
+/// documents no limit, and no real one comes near it (an email address has at most 254
+/// characters, RFC 5321).
+pub const MAX_CLAIMED_LEN: usize = 256;
+
+/// Refuse an email or customer number longer than [`MAX_CLAIMED_LEN`].
+pub fn check_claimed_len(field: &str, value: &str) -> ApiResult<()> {
+    let n = value.chars().count();
+    if n <= MAX_CLAIMED_LEN {
+        return Ok(());
+    }
+    Err(ApiError::InvalidInput(format!(
+        "The value of '{field}' is too long: {n} characters, at most {MAX_CLAIMED_LEN} are allowed."
+    )))
+}
+
 /// Check everything in a draft that needs no I/O.
 pub fn check_draft(d: &CustomerDraft) -> ApiResult<()> {
+    check_claimed_len("email", &d.email)?;
+    if let Some(n) = &d.customer_number {
+        check_claimed_len("customerNumber", n)?;
+    }
     if let Some(k) = &d.key {
         check_key("key", k)?;
     }

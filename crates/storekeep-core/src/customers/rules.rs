@@ -114,13 +114,35 @@ pub fn visible_in_store(store: &str) -> ValidFilter {
 
 /// The filter "tokens of this customer and kind" on the customer-token collection.
 pub fn tokens_of(customer_id: &str, kind: &str) -> ValidFilter {
+    ValidFilter::from_filter(Filter::And(token_conditions(customer_id, kind)))
+}
+
+/// The filter "tokens of this customer and kind that expired at or before `now_ms`": the
+/// expiry is compared in the database, so purging a customer's expired tokens does not load
+/// its live ones (their number must not change the cost of issuing one more, D7).
+pub fn expired_tokens_of(customer_id: &str, kind: &str, now_ms: i64) -> ValidFilter {
+    let mut conditions = token_conditions(customer_id, kind);
+    conditions.push(Filter::Cmp {
+        field: FieldRef {
+            base: Base::Row,
+            column: None,
+            path: vec!["expiresAt".to_string()],
+            kind: ScalarKind::Number,
+        },
+        op: CmpOp::Le,
+        value: Scalar::Int(now_ms),
+    });
+    ValidFilter::from_filter(Filter::And(conditions))
+}
+
+fn token_conditions(customer_id: &str, kind: &str) -> Vec<Filter> {
     let text = |name: &str| FieldRef {
         base: Base::Row,
         column: None,
         path: vec![name.to_string()],
         kind: ScalarKind::Text,
     };
-    ValidFilter::from_filter(Filter::And(vec![
+    vec![
         Filter::Cmp {
             field: text("customerId"),
             op: CmpOp::Eq,
@@ -131,7 +153,7 @@ pub fn tokens_of(customer_id: &str, kind: &str) -> ValidFilter {
             op: CmpOp::Eq,
             value: Scalar::Text(kind.to_string()),
         },
-    ]))
+    ]
 }
 
 /// Map the storage error of writing `c` (expected at version `expected`) to an API error:

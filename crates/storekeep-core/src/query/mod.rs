@@ -15,7 +15,7 @@ pub use fields::{
     REFERENCE,
 };
 pub use filter::{Base, CmpOp, FieldRef, Filter, Scalar, ScalarKind, SortKey, ValidFilter};
-pub use params::{parse_query_params, QueryParams, MAX_LIMIT, MAX_OFFSET};
+pub use params::{parse_query_params, QueryParams, MAX_LIMIT, MAX_OFFSET, MAX_SORT_KEYS};
 pub use validate::{validate_predicate, validate_sort};
 
 /// A validated query, ready for a storage backend.

@@ -12,6 +12,9 @@ pub const MAX_LIMIT: u32 = 500;
 pub const MAX_OFFSET: u32 = 10_000;
 /// Default page size.
 pub const DEFAULT_LIMIT: u32 = 20;
+/// Most `sort` expressions one query may carry. The API documents no limit; SQLite refuses an
+/// `ORDER BY` of more than 2000 terms, and no useful order needs more than a few.
+pub const MAX_SORT_KEYS: usize = 100;
 
 /// Raw query parameters, grouped, before validation against a resource's fields.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,14 +90,19 @@ pub fn parse_query_params(p: &QueryParams, schema: Schema) -> Result<Query, ApiE
     let limit = parse_u32("limit", &p.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
     let offset = parse_u32("offset", &p.offset, 0, MAX_OFFSET)?;
     // Booleans are case-insensitive: the Python SDK sends `True`/`False`.
-    let with_total = match p.with_total.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let with_total = match p
+        .with_total
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("true") => true,
         Some("false") => false,
         Some(_) => {
             let other = p.with_total.as_deref().unwrap_or_default();
             return Err(ApiError::InvalidInput(format!(
                 "Malformed parameter: withTotal: '{other}' is not a boolean."
-            )))
+            )));
         }
     };
     for name in p.vars.keys() {
@@ -103,6 +111,12 @@ pub fn parse_query_params(p: &QueryParams, schema: Schema) -> Result<Query, ApiE
                 "Malformed parameter: var.{name}: variable names may contain only letters and digits."
             )));
         }
+    }
+    if p.sorts.len() > MAX_SORT_KEYS {
+        return Err(ApiError::InvalidInput(format!(
+            "Malformed parameter: sort: {} sort expressions, at most {MAX_SORT_KEYS} are allowed.",
+            p.sorts.len()
+        )));
     }
     let filter = p.filter(schema)?;
     let sort = p

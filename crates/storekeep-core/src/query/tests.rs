@@ -570,3 +570,11 @@ fn scalar_arrays_carry_the_element_kind() {
     );
     assert!(m.contains("expected a number"), "{m}");
 }
+
+#[test]
+fn at_most_max_sort_keys_sort_expressions() {
+    let sorts = |n: usize| vec![("sort", "key asc"); n];
+    assert_eq!(params(&sorts(MAX_SORT_KEYS)).map(|q| q.sort.len()), Ok(MAX_SORT_KEYS));
+    let err = params(&sorts(MAX_SORT_KEYS + 1)).unwrap_err();
+    assert_eq!(err.code(), "InvalidInput");
+}

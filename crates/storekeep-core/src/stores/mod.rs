@@ -11,7 +11,7 @@ mod service;
 #[cfg(test)]
 mod tests;
 
-pub use actions::{StoreUpdate, StoreUpdateAction};
+pub use actions::{apply, references, StoreUpdate, StoreUpdateAction};
 pub use draft::{ProductSelectionSettingDraft, StoreDraft};
 pub use model::{ProductSelectionSetting, Store, StoreCountry, Storefront, STORE_SCHEMA};
 pub use service::StoreService;

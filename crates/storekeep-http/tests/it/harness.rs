@@ -4,7 +4,12 @@
 //!
 //! `each(|h| async move { … })` runs a test on in-memory SQLite and, when
 //! `STOREKEEP_TEST_POSTGRES_URL` is set, on PostgreSQL too (with a fresh project key, so
-//! tests share the database and run in parallel).
+//! tests share the database and run in parallel). `each_concurrent` does the same for tests
+//! that send many requests at once: a PostgreSQL pool of the server's default size and cheap
+//! password hashing.
+//!
+//! Every harness watches the process-wide TRACE log (`log_capture`): the secrets that pass
+//! through [`Harness::send`] must not appear in it, checked when the harness is dropped.
 
 #![allow(dead_code)]
 
@@ -20,12 +25,21 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use storekeep_core::api_clients::{ApiClientDraft, ApiClientWithSecret};
 use storekeep_core::clock::ManualClock;
+use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::storage::Storage;
 use storekeep_core::Services;
 use storekeep_http::{router, AppState};
 use storekeep_sql::{PgStore, SqliteStore};
 use tower::ServiceExt;
+
+use crate::log_capture::Watch;
+
+/// The PostgreSQL pool of an ordinary test harness.
+const TEST_PG_POOL: u32 = 4;
+/// The PostgreSQL pool of [`each_concurrent`]: the server's default
+/// (`STOREKEEP_PG_MAX_CONNECTIONS`), so concurrent requests really overlap in the database.
+pub const CONCURRENT_PG_POOL: u32 = 16;
 
 /// Which backend a harness runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +58,8 @@ pub struct Harness {
     pub admin_id: String,
     pub admin_secret: String,
     pub admin_token: String,
+    /// The secrets this harness has seen, checked against the log on drop.
+    pub logs: Watch,
 }
 
 /// The PostgreSQL URL of the test database, if configured.
@@ -62,6 +78,24 @@ where
     f(Harness::new(Kind::Sqlite).await).await;
     if postgres_url().is_some() {
         f(Harness::new(Kind::Postgres).await).await;
+    }
+}
+
+/// Run a concurrency test on every configured backend: PostgreSQL gets a pool of
+/// [`CONCURRENT_PG_POOL`] connections, and passwords are hashed cheaply so that the requests
+/// meet in the database rather than queue for Argon2.
+pub async fn each_concurrent<F, Fut>(f: F)
+where
+    F: Fn(Harness) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    f(Harness::with_pool(Kind::Sqlite, CONCURRENT_PG_POOL)
+        .await
+        .cheap_passwords())
+    .await;
+    if postgres_url().is_some() {
+        let h = Harness::with_pool(Kind::Postgres, CONCURRENT_PG_POOL).await;
+        f(h.cheap_passwords()).await;
     }
 }
 
@@ -89,12 +123,25 @@ pub fn basic(id: &str, secret: &str) -> String {
 impl Harness {
     /// A harness over a new backend of `kind`.
     pub async fn new(kind: Kind) -> Harness {
+        Harness::with_pool(kind, TEST_PG_POOL).await
+    }
+
+    /// A harness over a new backend of `kind`, with a PostgreSQL pool of `pg_pool`.
+    pub async fn with_pool(kind: Kind, pg_pool: u32) -> Harness {
+        let logs = Watch::start();
         let storage: Arc<dyn Storage> = match kind {
             Kind::Sqlite => Arc::new(SqliteStore::in_memory().await.unwrap()),
-            Kind::Postgres => {
-                Arc::new(PgStore::connect(&postgres_url().unwrap(), 4).await.unwrap())
-            }
+            Kind::Postgres => Arc::new(
+                PgStore::connect(&postgres_url().unwrap(), pg_pool)
+                    .await
+                    .unwrap(),
+            ),
         };
+        Harness::over(kind, storage, logs).await
+    }
+
+    /// A harness over a storage backend (a new project and admin client in it).
+    pub async fn over(kind: Kind, storage: Arc<dyn Storage>, logs: Watch) -> Harness {
         let clock = ManualClock::starting_now();
         let services = Services::with_clock(storage, clock.clone());
         let app = router(AppState::new(services.clone()));
@@ -107,6 +154,7 @@ impl Harness {
             admin_id: String::new(),
             admin_secret: String::new(),
             admin_token: String::new(),
+            logs,
         };
         let project = h.project.clone();
         let (id, secret) = h
@@ -132,15 +180,40 @@ impl Harness {
             admin_id: self.admin_id.clone(),
             admin_secret: self.admin_secret.clone(),
             admin_token: self.admin_token.clone(),
+            logs: self.logs.share(),
         }
     }
 
-    /// Send a request; the body as JSON (`Null` when empty, a string when not JSON).
+    /// The same harness with cheap Argon2 parameters (tests that hash many passwords).
+    pub fn cheap_passwords(mut self) -> Harness {
+        let cheap = Passwords::new(PasswordConfig {
+            memory_kib: 64,
+            iterations: 1,
+            parallelism: 1,
+            min_length: None,
+            max_concurrent: None,
+        })
+        .unwrap();
+        self.services.customers = self.services.customers.clone().with_passwords(cheap);
+        self.app = router(AppState::new(self.services.clone()));
+        self
+    }
+
+    /// Send a request; the body as JSON (`Null` when empty, a string when not JSON). The
+    /// secrets of the request and the response are noted for the log check.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
+        let (parts, body) = req.into_parts();
+        let sent = body.collect().await.unwrap().to_bytes();
+        if let Some(a) = parts.headers.get(header::AUTHORIZATION) {
+            self.logs.note_authorization(a.to_str().unwrap_or(""));
+        }
+        self.logs.note_body(&sent);
+        let req = Request::from_parts(parts, Body::from(sent));
         let resp = self.app.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        self.logs.note_body(&bytes);
         let body = if bytes.is_empty() {
             Value::Null
         } else {
@@ -209,7 +282,9 @@ impl Harness {
     /// Create an API client through the core service.
     pub async fn create_client(&self, project: &str, d: ApiClientDraft) -> ApiClientWithSecret {
         self.ensure_project(project).await;
-        self.services.api_clients.create(project, d).await.unwrap()
+        let c = self.services.api_clients.create(project, d).await.unwrap();
+        self.logs.note(&c.secret);
+        c
     }
 
     /// A client of `project` with `scope`: `(id, secret)`.

@@ -8,6 +8,7 @@
 
 mod fixtures;
 mod harness;
+mod log_capture;
 
 mod api_clients;
 mod authz;
@@ -19,11 +20,16 @@ mod customers_in_store;
 mod customers_login;
 mod customers_tokens;
 mod graphql;
+mod hostile_input;
+mod hostile_limits;
 mod introspect;
 mod leak_matrix;
 mod logs;
 mod my_carts;
 mod oauth;
+mod reliability_uniqueness;
+mod reliability_versions;
+mod secrets_at_rest;
 mod sessions;
 mod stores;
 mod stores_actions;

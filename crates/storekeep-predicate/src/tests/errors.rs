@@ -191,7 +191,7 @@ const BAD: &[(&str, usize, &str)] = &[
         "unexpected token ',', expected ')'",
     ),
     // Garbage bytes and non-ASCII outside strings.
-    ("\u{0}", 0, "unexpected character '\\0'"),
+    ("\u{0}", 0, "predicate contains a NUL character"),
     ("größe = 1", 2, "unexpected character 'ö'"),
     ("é", 0, "unexpected character 'é'"),
     ("key = \"x\" 😀", 10, "unexpected character '😀'"),
@@ -272,4 +272,17 @@ fn long_input_is_rejected() {
     assert!(src.is_char_boundary(err.span.start));
     assert!(err.span.start <= MAX_LEN);
     assert!(parse_sort(&src).is_err());
+}
+
+#[test]
+fn nul_characters_are_rejected_raw_and_escaped() {
+    for src in ["a = \"x\0y\"", "a = \"\\u0000\"", "`a\0b` = 1", "a\0 = 1"] {
+        let err = parse(src).unwrap_err();
+        assert!(err.message.contains("NUL"), "{src:?}: {err}");
+    }
+    assert!(parse_sort("a\0 asc").unwrap_err().message.contains("NUL"));
+    assert!(
+        parse("a = \"\\u0001\"").is_ok(),
+        "other control characters stay allowed"
+    );
 }

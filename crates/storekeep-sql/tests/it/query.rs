@@ -48,6 +48,7 @@ cases!(
     custom_fields,
     input_variables,
     injection,
+    long_chains,
 );
 
 async fn compare_strings(store: Arc<dyn Storage>, kind: Kind) {
@@ -438,4 +439,19 @@ async fn injection(store: Arc<dyn Storage>, kind: Kind) {
     let p = fixture(&store).await;
     let n = store.count(C, &p, &Query::all(500), 1000).await.unwrap();
     assert_eq!(n, 6);
+}
+
+/// Thousands of `or`/`and` terms: SQLite parses a flat chain as a left-deep tree and refuses
+/// expressions deeper than 1000, so the compiler groups long chains as a balanced tree.
+async fn long_chains(store: Arc<dyn Storage>, kind: Kind) {
+    let or: Vec<String> = (0..3000).map(|i| format!("title = \"x{i}\"")).collect();
+    let or = format!("{} or title = \"apple\"", or.join(" or "));
+    let and = vec!["qty > 0"; 3000].join(" and ");
+    let and = format!("{and} and active = true");
+    check(
+        &store,
+        kind,
+        &[(or.as_str(), &["d1"]), (and.as_str(), &["d1", "d3"])],
+    )
+    .await;
 }

@@ -120,3 +120,21 @@ async fn the_first_start_creates_one_admin_client() {
         "only on the first start"
     );
 }
+
+/// Several instances starting at once on one empty database (found by `storekeep-chaos
+/// crash` with three instances on PostgreSQL: all but one failed with a duplicate id).
+#[tokio::test]
+async fn instances_bootstrapping_at_once_all_start() {
+    let s = services().await;
+    let b = with_client("same-secret");
+    let (r1, r2, r3) = tokio::join!(run(&s, &b), run(&s, &b), run(&s, &b));
+    r1.unwrap();
+    r2.unwrap();
+    r3.unwrap();
+    assert_eq!(count_clients(&s, "shop").await, 1);
+    assert!(s
+        .oauth
+        .authenticate_client("shop-admin", "same-secret")
+        .await
+        .is_ok());
+}

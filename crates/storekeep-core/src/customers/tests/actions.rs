@@ -378,3 +378,37 @@ fn action_names_round_trip() {
     let v = serde_json::to_value(&a).unwrap();
     assert_eq!(v["addressKey"], "home");
 }
+
+#[test]
+fn emails_and_customer_numbers_have_a_length_limit() {
+    use crate::customers::draft::{check_draft, MAX_CLAIMED_LEN};
+    let at_limit = format!("{}@x.de", "a".repeat(MAX_CLAIMED_LEN - 5));
+    let over = format!("a{at_limit}");
+    let mut c = customer();
+    assert_eq!(
+        run(&mut c, json!({"action": "changeEmail", "email": at_limit})),
+        Ok(())
+    );
+    let r = run(&mut c, json!({"action": "changeEmail", "email": over}));
+    assert_eq!(code(r), "InvalidInput");
+    let r = run(
+        &mut c,
+        json!({"action": "setCustomerNumber", "customerNumber": "n".repeat(MAX_CLAIMED_LEN + 1)}),
+    );
+    assert_eq!(code(r), "InvalidInput");
+    let draft = |email: &str, number: usize| {
+        serde_json::from_value(
+            json!({"email": email, "password": "p", "customerNumber": "n".repeat(number)}),
+        )
+        .unwrap()
+    };
+    assert_eq!(check_draft(&draft(&at_limit, MAX_CLAIMED_LEN)), Ok(()));
+    assert_eq!(
+        check_draft(&draft(&over, 2)).map_err(|e| e.code()),
+        Err("InvalidInput")
+    );
+    assert_eq!(
+        check_draft(&draft("a@b.c", MAX_CLAIMED_LEN + 1)).map_err(|e| e.code()),
+        Err("InvalidInput")
+    );
+}

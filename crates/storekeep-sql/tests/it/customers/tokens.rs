@@ -19,6 +19,7 @@ cases!(
     email_verification_flow,
     one_winner_per_token,
     only_hashes_are_stored,
+    unknown_email_writes_like_a_known_one,
 );
 
 async fn pw_token(
@@ -384,4 +385,62 @@ async fn only_hashes_are_stored(store: Arc<dyn Storage>, _: Kind) {
         .await
         .unwrap();
     assert_eq!(stored_tokens(&w).await, 0);
+}
+
+/// D7: a known email stores a token, so an unknown one stores one too (the commit is most
+/// of the answer time; found by `storekeep-chaos timing`): for no customer, purged like the
+/// others once expired.
+async fn unknown_email_writes_like_a_known_one(store: Arc<dyn Storage>, _: Kind) {
+    let w = world(store).await;
+    for _ in 0..2 {
+        let r = pw_token(
+            &w,
+            Some("berlin"),
+            json!({"email": "Nobody@X.io", "ttlMinutes": 1}),
+        )
+        .await;
+        assert_eq!(code(r), "ResourceNotFound");
+    }
+    let owners = |w: &World| {
+        let (repo, p) = (w.repo.clone(), w.p.clone());
+        async move {
+            let page = repo
+                .storage()
+                .query(Collection::CustomerTokens, &p, &Query::all(10))
+                .await
+                .unwrap();
+            page.docs
+                .iter()
+                .map(|d| {
+                    serde_json::from_str::<serde_json::Value>(&d.body).unwrap()["customerId"]
+                        .clone()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let stored = owners(&w).await;
+    assert_eq!(stored.len(), 2);
+    assert_eq!(stored[0], stored[1], "one owner per store and email");
+    let owner = stored[0].as_str().unwrap().to_string();
+    assert!(
+        owner.starts_with("00000000-") && owner.len() == 36,
+        "{owner}"
+    );
+    assert_eq!(code(w.get(None, &owner).await), "ResourceNotFound");
+    // Another store, another owner; expired ones are purged by the next request for the
+    // same store and email, as a customer's are.
+    w.clock.advance_secs(61);
+    let r = pw_token(&w, None, json!({"email": "nobody@x.io"})).await;
+    assert_eq!(code(r), "ResourceNotFound");
+    assert_eq!(owners(&w).await.len(), 3);
+    let r = pw_token(&w, Some("berlin"), json!({"email": "nobody@x.io"})).await;
+    assert_eq!(code(r), "ResourceNotFound");
+    let left = owners(&w).await;
+    assert_eq!(left.len(), 2);
+    assert_eq!(
+        left.iter()
+            .filter(|o| o.as_str() == Some(owner.as_str()))
+            .count(),
+        1
+    );
 }

@@ -1,0 +1,301 @@
+//! `storekeep-chaos`: reliability tools for storekeep — `crash` (durability under SIGKILL),
+//! `timing` (sign-in and password-token timing parity), `soak` (sustained mixed load,
+//! errors and peak RSS). See `docs/RELIABILITY.md`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use storekeep_chaos::client::Credentials;
+use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
+use storekeep_chaos::soak::{self, SoakOptions};
+use storekeep_chaos::target::{Target, TargetChoice};
+use storekeep_chaos::timing::{self, TimingOptions};
+
+/// Reliability tools for storekeep (loopback only; bounded in time and count).
+#[derive(Parser, Debug)]
+#[command(name = "storekeep-chaos", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Kill storekeep with SIGKILL under a write load; verify every acknowledged write.
+    Crash(CrashArgs),
+    /// Measure failed sign-ins and password-token requests: unknown vs known email.
+    Timing(TimingArgs),
+    /// Sustained mixed load: errors (must be 0), latency, server RSS over time.
+    Soak(SoakArgs),
+}
+
+/// The server to measure: started by the tool (default) or already running.
+#[derive(Args, Debug, Clone)]
+struct TargetArgs {
+    /// The storekeep binary to start (ignored with --api-url).
+    #[arg(long, default_value = "target/release/storekeep")]
+    storekeep: PathBuf,
+    #[command(flatten)]
+    backend: BackendArgs,
+    /// Measure a running server at this loopback URL instead (needs CTP_PROJECT_KEY,
+    /// CTP_CLIENT_ID, CTP_CLIENT_SECRET).
+    #[arg(long, env = "CTP_API_URL")]
+    api_url: Option<String>,
+    #[arg(long, env = "CTP_PROJECT_KEY", requires = "api_url")]
+    project_key: Option<String>,
+    #[arg(long, env = "CTP_CLIENT_ID", requires = "api_url")]
+    client_id: Option<String>,
+    #[arg(
+        long,
+        env = "CTP_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "api_url"
+    )]
+    client_secret: Option<String>,
+    /// PID of the running server (RSS sampling).
+    #[arg(long, requires = "api_url")]
+    server_pid: Option<u32>,
+    /// Keep the scratch directory and database of a started server.
+    #[arg(long)]
+    keep: bool,
+    /// A started server's log filter.
+    #[arg(long, default_value = "warn")]
+    server_log: String,
+}
+
+impl TargetArgs {
+    fn choice(&self, extra_args: Vec<String>) -> anyhow::Result<TargetChoice> {
+        let Some(base) = &self.api_url else {
+            return Ok(TargetChoice::Spawn {
+                bin: self.storekeep.clone(),
+                backend: self.backend.choice(),
+                extra_args,
+                log_filter: self.server_log.clone(),
+            });
+        };
+        let (Some(project), Some(client_id), Some(client_secret)) = (
+            self.project_key.clone(),
+            self.client_id.clone(),
+            self.client_secret.clone(),
+        ) else {
+            anyhow::bail!("--api-url needs CTP_PROJECT_KEY, CTP_CLIENT_ID and CTP_CLIENT_SECRET");
+        };
+        Ok(TargetChoice::Running {
+            base: base.clone(),
+            creds: Credentials {
+                project,
+                client_id,
+                client_secret,
+            },
+            pid: self.server_pid,
+        })
+    }
+}
+
+#[derive(Args, Debug)]
+struct TimingArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Measured requests per case (at most 5000).
+    #[arg(long, default_value_t = 200)]
+    samples: usize,
+    /// Unmeasured requests per case first (at most 100).
+    #[arg(long, default_value_t = 10)]
+    warmup: usize,
+    /// Random seed of the interleaving (default: random).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+struct SoakArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Concurrent closed-loop clients (the benchmark's default).
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// Measured seconds (at most 1800).
+    #[arg(long, default_value_t = 300)]
+    duration: u64,
+    /// Unmeasured warm-up seconds (at most 120).
+    #[arg(long, default_value_t = 10)]
+    warmup: u64,
+    /// Customers to seed.
+    #[arg(long, default_value_t = 5000)]
+    customers: usize,
+    /// Write the RSS samples (seconds, KiB) to this CSV file.
+    #[arg(long)]
+    rss_csv: Option<PathBuf>,
+    /// Random seed (default: random).
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+/// Where the servers keep their data.
+#[derive(Args, Debug, Clone)]
+struct BackendArgs {
+    /// PostgreSQL server URL (any database on it, e.g. postgres://postgres@127.0.0.1:5432/postgres);
+    /// a fresh database is created there and dropped after a passing run. Without it: SQLite.
+    #[arg(long, env = "STOREKEEP_CHAOS_POSTGRES_URL")]
+    postgres_url: Option<String>,
+    /// Use the database of --postgres-url itself instead of a fresh one (runs are kept apart
+    /// by a fresh project key).
+    #[arg(long)]
+    pg_reuse: bool,
+}
+
+impl BackendArgs {
+    fn choice(&self) -> BackendChoice {
+        match &self.postgres_url {
+            Some(url) => BackendChoice::Postgres {
+                url: url.clone(),
+                reuse: self.pg_reuse,
+            },
+            None => BackendChoice::Sqlite,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+struct CrashArgs {
+    /// The storekeep binary (build it with `cargo build --release -p storekeep`).
+    #[arg(long, default_value = "target/release/storekeep")]
+    storekeep: PathBuf,
+    #[command(flatten)]
+    backend: BackendArgs,
+    /// storekeep instances on the database (PostgreSQL only; SQLite is always 1).
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+    /// SIGKILLs (at most 1000).
+    #[arg(long, default_value_t = 20)]
+    kills: u32,
+    /// Concurrent writers.
+    #[arg(long, default_value_t = 8)]
+    writers: usize,
+    /// Shortest time a ready server runs before it is killed (ms).
+    #[arg(long, default_value_t = 200)]
+    min_uptime_ms: u64,
+    /// Longest time a ready server runs before it is killed (ms, at most 60000).
+    #[arg(long, default_value_t = 2000)]
+    max_uptime_ms: u64,
+    /// Percent chance to kill a restarted server again during its start-up.
+    #[arg(long, default_value_t = 15)]
+    startup_kill_percent: u32,
+    /// Random seed (default: random).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Hard limit of the run in seconds (at most 3600).
+    #[arg(long, default_value_t = 900)]
+    max_seconds: u64,
+    /// Keep the scratch directory and the PostgreSQL database.
+    #[arg(long)]
+    keep: bool,
+    /// The servers' log filter.
+    #[arg(long, default_value = "warn")]
+    server_log: String,
+}
+
+async fn crash_cmd(a: CrashArgs) -> anyhow::Result<bool> {
+    let seed = a.seed.unwrap_or_else(rand::random);
+    let o = CrashOptions {
+        bin: a.storekeep,
+        backend: a.backend.choice(),
+        instances: if a.backend.postgres_url.is_some() {
+            a.instances.clamp(1, 8)
+        } else {
+            1
+        },
+        kills: a.kills.min(1000),
+        writers: a.writers,
+        min_uptime_ms: a.min_uptime_ms.min(60_000),
+        max_uptime_ms: a.max_uptime_ms.min(60_000),
+        startup_kill_percent: a.startup_kill_percent.min(90),
+        seed,
+        max_seconds: a.max_seconds.min(3600),
+        keep: a.keep,
+        log_filter: a.server_log,
+        quiet: false,
+    };
+    eprintln!("seed {seed}");
+    let s = crash::run(&o).await?;
+    print!("{}", s.render());
+    Ok(s.passed())
+}
+
+async fn timing_cmd(a: TimingArgs) -> anyhow::Result<bool> {
+    let choice = a
+        .target
+        .choice(vec!["--signin-throttle-failures".into(), "0".into()])?;
+    if a.target.api_url.is_some() {
+        eprintln!("note: the running server must have the sign-in throttle off (--signin-throttle-failures 0)");
+    }
+    let t = Target::open(&choice, "timing").await?;
+    let o = TimingOptions {
+        samples: a.samples.clamp(5, 5000),
+        warmup: a.warmup.min(100),
+        seed: a.seed.unwrap_or_else(rand::random),
+    };
+    eprintln!(
+        "timing on {}: {} samples per case, interleaved",
+        t.description, o.samples
+    );
+    let r = timing::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let results = r?;
+    print!("{}", timing::render(&results));
+    let same = timing::parity(&results);
+    println!(
+        "parity: {}",
+        if same {
+            "every failing case is the same as an unknown email within noise"
+        } else {
+            "DIFFERENCE beyond noise (see NO rows)"
+        }
+    );
+    Ok(same)
+}
+
+async fn soak_cmd(a: SoakArgs) -> anyhow::Result<bool> {
+    let choice = a.target.choice(Vec::new())?;
+    let t = Target::open(&choice, "soak").await?;
+    let o = SoakOptions {
+        concurrency: a.concurrency,
+        duration: Duration::from_secs(a.duration.clamp(1, 1800)),
+        warmup: Duration::from_secs(a.warmup.min(120)),
+        customers: a.customers.clamp(1, 200_000),
+        seed: a.seed.unwrap_or_else(rand::random),
+    };
+    let r = soak::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    if let Some(path) = &a.rss_csv {
+        let mut csv = String::from("seconds,rss_kib\n");
+        for (s, k) in &r.rss {
+            csv.push_str(&format!("{s:.1},{k}\n"));
+        }
+        std::fs::write(path, csv)?;
+    }
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.command {
+        Cmd::Crash(a) => crash_cmd(a).await,
+        Cmd::Timing(a) => timing_cmd(a).await,
+        Cmd::Soak(a) => soak_cmd(a).await,
+    };
+    match r {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("storekeep-chaos: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Limits enforced exactly (issue 10 item 4), on every backend: each limit itself is accepted
+//! and one past it refused with a typed error, and nothing is stored by a refused request.
+//!
+//! - `limit` 500 / 501 and `offset` 10 000 / 10 001 on every query endpoint and in GraphQL;
+//! - 500 update actions / 501 on stores, customers and carts;
+//! - bodies of exactly 2 MiB / 2 MiB + 1 byte (413), and 3 MiB of garbage — 413 too, so the
+//!   size is checked before the body is parsed; the OAuth endpoints' 16 KiB form limit;
+//! - GraphQL depth and complexity at and one past their limits (`QueryComplexityLimitExceeded`);
+//! - the NUL character, which PostgreSQL cannot store in text, refused alike on every backend
+//!   wherever input enters: JSON bodies, query parameters, paths, OAuth forms and Basic
+//!   credentials, predicates and GraphQL documents.
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use serde_json::{json, Value};
+use storekeep_graphql::{MAX_COMPLEXITY, MAX_DEPTH};
+use storekeep_http::MAX_BODY_BYTES;
+
+use crate::fixtures::{admin, customer, id, post_raw, project, store};
+use crate::harness::{basic, each, Harness};
+
+/// The OAuth endpoints' form limit (`oauth_request.rs`).
+const MAX_FORM_BYTES: usize = 16 * 1024;
+
+/// The status and first error code of an answer (the GraphQL code for GraphQL answers).
+fn outcome(status: StatusCode, body: &Value) -> (StatusCode, String) {
+    let c = body["errors"][0]["code"]
+        .as_str()
+        .or(body["errors"][0]["extensions"]["code"].as_str())
+        .unwrap_or("");
+    (status, c.to_string())
+}
+
+fn bad(c: &str) -> (StatusCode, String) {
+    (StatusCode::BAD_REQUEST, c.to_string())
+}
+
+#[tokio::test]
+async fn limit_and_offset_are_exact_on_every_query_endpoint() {
+    each(|h| async move {
+        store(&h, "lim").await;
+        let p = project(&h);
+        for base in [
+            format!("{p}/stores"),
+            format!("{p}/customers"),
+            format!("{p}/in-store/key=lim/customers"),
+            format!("{p}/carts"),
+            format!("{p}/in-store/key=lim/carts"),
+            format!("{p}/api-clients"),
+        ] {
+            for (q, ok) in [("limit=500", true), ("limit=501", false), ("offset=10000", true), ("offset=10001", false)] {
+                let (status, body) = admin(&h, Method::GET, &format!("{base}?{q}"), None).await;
+                if ok {
+                    assert_eq!(status, StatusCode::OK, "{base}?{q}: {body}");
+                } else {
+                    assert_eq!(outcome(status, &body), bad("InvalidInput"), "{base}?{q}: {body}");
+                }
+            }
+        }
+        let gql = |args: &str| json!({"query": format!("{{ stores({args}) {{ count }} customers({args}) {{ count }} }}")});
+        for (args, ok) in [("limit: 500", true), ("limit: 501", false), ("offset: 10000", true), ("offset: 10001", false)] {
+            let (status, body) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql(args))).await;
+            if ok {
+                assert!(status == StatusCode::OK && body.get("errors").is_none(), "{args}: {body}");
+            } else {
+                assert_eq!(outcome(status, &body), bad("InvalidInput"), "{args}: {body}");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn five_hundred_update_actions_pass_and_501_are_refused() {
+    assert_eq!(storekeep_core::resource::MAX_UPDATE_ACTIONS, 500);
+    each(|h| async move {
+        let p = project(&h);
+        store(&h, "acts").await;
+        let c = customer(&h, &p, "acts@x.de").await;
+        let (status, cart) = admin(
+            &h,
+            Method::POST,
+            &format!("{p}/carts"),
+            Some(json!({"currency": "EUR"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+        type Action = fn(usize) -> Value;
+        let targets: [(String, Action); 3] = [
+            (
+                format!("{p}/stores/key=acts"),
+                |i| json!({"action": "setName", "name": {"en": format!("n{i}")}}),
+            ),
+            (
+                format!("{p}/customers/{}", id(&c)),
+                |i| json!({"action": "setFirstName", "firstName": format!("f{i}")}),
+            ),
+            (
+                format!("{p}/carts/{}", id(&cart)),
+                |i| json!({"action": "setCustomerEmail", "email": format!("e{i}@x.de")}),
+            ),
+        ];
+        for (uri, action) in &targets {
+            let actions = |n: usize| (0..n).map(action).collect::<Vec<_>>();
+            let (status, err) = admin(
+                &h,
+                Method::POST,
+                uri,
+                Some(json!({"version": 1, "actions": actions(501)})),
+            )
+            .await;
+            assert_eq!(outcome(status, &err), bad("InvalidInput"), "{uri}: {err}");
+            let (status, r) = admin(
+                &h,
+                Method::POST,
+                uri,
+                Some(json!({"version": 1, "actions": actions(500)})),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{uri}: {r}");
+            assert_eq!(
+                r["version"], 2,
+                "501 actions changed nothing; 500 made one version: {uri}"
+            );
+        }
+    })
+    .await;
+}
+
+/// POST raw bytes to `uri` with the admin token.
+async fn post_bytes(h: &Harness, uri: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    post_raw(h, uri, &h.admin_token, body).await
+}
+
+/// `json` padded with trailing spaces to exactly `len` bytes (still valid JSON).
+fn padded(json: &Value, len: usize) -> Vec<u8> {
+    let mut b = json.to_string().into_bytes();
+    assert!(b.len() <= len);
+    b.resize(len, b' ');
+    b
+}
+
+#[tokio::test]
+async fn bodies_over_2_mib_are_413_before_they_are_parsed() {
+    each(|h| async move {
+        let p = project(&h);
+        let stores = format!("{p}/stores");
+        let (status, body) = post_bytes(
+            &h,
+            &stores,
+            padded(&json!({"key": "exact"}), MAX_BODY_BYTES),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "exactly the limit: {body}");
+        let (status, body) = post_bytes(
+            &h,
+            &stores,
+            padded(&json!({"key": "over"}), MAX_BODY_BYTES + 1),
+        )
+        .await;
+        assert_eq!(
+            outcome(status, &body),
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "RequestEntityTooLarge".into()
+            ),
+            "{body}"
+        );
+        assert_eq!(body["statusCode"], 413);
+        assert!(body["message"].is_string(), "{body}");
+        let (status, _) = admin(&h, Method::GET, &format!("{stores}/key=over"), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "nothing stored");
+
+        // Garbage (not UTF-8, not JSON) of 3 MiB: 413, not 400 — the size is checked first.
+        let garbage: Vec<u8> = (0..3 * 1024 * 1024)
+            .map(|i| (i * 7 % 251) as u8 | 0x80)
+            .collect();
+        let c = customer(&h, &p, "big@x.de").await;
+        for uri in [
+            stores.clone(),
+            format!("{stores}/key=exact"),
+            format!("{p}/customers"),
+            format!("{p}/customers/{}", id(&c)),
+            format!("{p}/carts"),
+            format!("{p}/login"),
+            format!("{p}/customers/password-token"),
+        ] {
+            let (status, body) = post_bytes(&h, &uri, garbage.clone()).await;
+            assert_eq!(
+                outcome(status, &body),
+                (
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "RequestEntityTooLarge".into()
+                ),
+                "{uri}: {body}"
+            );
+        }
+        let (status, body) = post_bytes(&h, &format!("{p}/graphql"), garbage.clone()).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert!(
+            body["errors"][0]["extensions"]["code"].is_string(),
+            "{body}"
+        );
+
+        // The OAuth endpoints read at most 16 KiB of form.
+        let form = |len: usize| {
+            let mut f = b"grant_type=client_credentials&x=".to_vec();
+            f.resize(len, b'a');
+            f
+        };
+        for (len, want) in [
+            (MAX_FORM_BYTES, StatusCode::OK),
+            (MAX_FORM_BYTES + 1, StatusCode::BAD_REQUEST),
+        ] {
+            let req = Request::builder()
+                .method(Method::POST)
+                .uri("/oauth/token")
+                .header(header::AUTHORIZATION, basic(&h.admin_id, &h.admin_secret))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form(len)))
+                .unwrap();
+            let (status, _, body) = h.send(req).await;
+            assert_eq!(status, want, "form of {len} bytes: {body}");
+        }
+    })
+    .await;
+}
+
+/// A query nested exactly `depth` levels deep (`__type` → `ofType` … → `name`).
+fn nested(depth: usize) -> String {
+    let inner = format!(
+        "{}name{}",
+        "ofType { ".repeat(depth - 2),
+        " }".repeat(depth - 2)
+    );
+    format!("{{ __type(name: \"Customer\") {{ {inner} }} }}")
+}
+
+/// A query of complexity exactly `cost`: `stores(limit: n) { results { id } }` costs
+/// `2n + 1`, `stores(limit: 0) { total }` costs 1.
+fn costing(cost: usize) -> String {
+    let mut fields = Vec::new();
+    let mut left = cost;
+    while left >= 1001 {
+        fields.push(format!(
+            "s{}: stores(limit: 500) {{ results {{ id }} }}",
+            fields.len()
+        ));
+        left -= 1001;
+    }
+    if left.is_multiple_of(2) && left > 0 {
+        fields.push(format!("s{}: stores(limit: 0) {{ total }}", fields.len()));
+        left -= 1;
+    }
+    if left > 0 {
+        fields.push(format!(
+            "s{}: stores(limit: {}) {{ results {{ id }} }}",
+            fields.len(),
+            left / 2
+        ));
+    }
+    format!("{{ {} }}", fields.join(" "))
+}
+
+#[tokio::test]
+async fn graphql_depth_and_complexity_limits_are_exact() {
+    each(|h| async move {
+        let uri = format!("{}/graphql", project(&h));
+        for (query, ok, what) in [
+            (nested(MAX_DEPTH), true, "depth at the limit"),
+            (nested(MAX_DEPTH + 1), false, "depth past the limit"),
+            (costing(MAX_COMPLEXITY), true, "complexity at the limit"),
+            (
+                costing(MAX_COMPLEXITY + 1),
+                false,
+                "complexity past the limit",
+            ),
+        ] {
+            let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": query}))).await;
+            if ok {
+                assert!(
+                    status == StatusCode::OK && body.get("errors").is_none(),
+                    "{what}: {body}"
+                );
+            } else {
+                assert_eq!(
+                    outcome(status, &body),
+                    bad("QueryComplexityLimitExceeded"),
+                    "{what}: {body}"
+                );
+                assert!(body.get("data").is_none(), "{what}: nothing ran: {body}");
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_wherever_input_enters() {
+    each(|h| async move {
+        let p = project(&h);
+        store(&h, "nul").await;
+        let c = customer(&h, &p, "nul@x.de").await;
+        let (front, front_secret) = h.client(&format!("manage_my_profile:{}", h.project)).await;
+        let json_bodies = [
+            (format!("{p}/customers"), r#"{"email":"a\u0000b@x.de","password":"pw"}"#.to_string()),
+            (format!("{p}/stores"), r#"{"key":"nul2","name":{"en":"\u0000"}}"#.into()),
+            (format!("{p}/customers/{}", id(&c)), r#"{"version":1,"actions":[{"action":"setFirstName","firstName":"\u0000"}]}"#.into()),
+            (format!("{p}/login"), r#"{"email":"\u0000","password":"pw"}"#.into()),
+            (format!("{p}/carts"), r#"{"currency":"EUR","anonymousId":"a\u0000"}"#.into()),
+            (format!("{p}/graphql"), r#"{"query":"{ stores(where: $w) { total } }","variables":{"w":"key = \"\u0000\""}}"#.into()),
+        ];
+        for (uri, body) in json_bodies {
+            let (status, r) = post_raw(&h, &uri, &h.admin_token, body.clone()).await;
+            assert_eq!(outcome(status, &r), bad("InvalidJsonInput"), "{uri} {body}: {r}");
+        }
+        let gql = r#"mutation { customerSignUp(draft: {email: "a\u0000b@x.de", password: "pw"}) { customer { id } } }"#;
+        let (status, r) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(json!({"query": gql}))).await;
+        assert_eq!(outcome(status, &r), bad("InvalidInput"), "GraphQL escape: {r}");
+        for uri in [
+            format!("{p}/stores?where=key%3D%22%00%22"),
+            format!("{p}/customers?where=email%3D%22%5Cu0000%22"),
+            format!("{p}/customers?where=email%3D%3Am&var.m=%00"),
+            format!("{p}/stores?sort=key%00%20asc"),
+            format!("{p}/stores/key=a%00b"),
+            format!("{p}/customers/key=a%00b"),
+            format!("{p}/in-store/key=a%00b/customers"),
+            format!("{p}/customers/password-token=a%00b"),
+        ] {
+            let (status, r) = admin(&h, Method::GET, &uri, None).await;
+            assert_eq!(outcome(status, &r), bad("InvalidInput"), "{uri}: {r}");
+        }
+        let oauth = [
+            (format!("/oauth{p}/customers/token"), basic(&front, &front_secret), "grant_type=password&username=a%00b&password=pw"),
+            (format!("/oauth{p}/customers/token"), basic(&front, &front_secret), "grant_type=password&username=a&password=p%00w"),
+            ("/oauth/a%00b/customers/token".to_string(), basic(&front, &front_secret), "grant_type=password&username=a&password=pw"),
+            (format!("/oauth{p}/in-store/key=a%00b/customers/token"), basic(&front, &front_secret), "grant_type=password&username=a&password=pw"),
+            (format!("/oauth{p}/anonymous/token"), basic(&front, &front_secret), "grant_type=client_credentials&anonymous_id=a%00b"),
+            ("/oauth/token".to_string(), basic("a\0b", "secret"), "grant_type=client_credentials"),
+            ("/oauth/token".to_string(), basic(&front, &front_secret), "grant_type=client_credentials&scope=view_stores%00"),
+        ];
+        for (uri, auth, form) in oauth {
+            let (status, _, r) = h.post_form(&uri, Some(&auth), form).await;
+            assert!(status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED, "{uri} {form}: {status} {r}");
+            // The OAuth error body; a malformed path gets the API's, as on every route.
+            assert!(r["error"].is_string() || r["errors"][0]["code"].is_string(), "{uri}: {r}");
+        }
+        // `\\u0000` is an escaped backslash before `u0000`, not a NUL: stored as given.
+        let body = r#"{"version":1,"actions":[{"action":"setFirstName","firstName":"\\u0000"}]}"#;
+        let (status, r) = post_raw(&h, &format!("{p}/customers/{}", id(&c)), &h.admin_token, body).await;
+        assert_eq!((status, r["firstName"].as_str()), (StatusCode::OK, Some("\\u0000")), "{r}");
+    })
+    .await;
+}
