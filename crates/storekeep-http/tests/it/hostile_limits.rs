@@ -1,7 +1,8 @@
 //! Limits enforced exactly (issue 10 item 4), on every backend: each limit itself is accepted
 //! and one past it refused with a typed error, and nothing is stored by a refused request.
 //!
-//! - `limit` 500 / 501 and `offset` 10 000 / 10 001 on every query endpoint and in GraphQL;
+//! - `limit` 500 / 501, `offset` 10 000 / 10 001 and 100 / 101 `sort` expressions on every
+//!   query endpoint and in GraphQL;
 //! - 500 update actions / 501 on stores, customers and carts;
 //! - bodies of exactly 2 MiB / 2 MiB + 1 byte (413), and 3 MiB of garbage — 413 too, so the
 //!   size is checked before the body is parsed; the OAuth endpoints' 16 KiB form limit;
@@ -36,10 +37,13 @@ fn bad(c: &str) -> (StatusCode, String) {
 }
 
 #[tokio::test]
-async fn limit_and_offset_are_exact_on_every_query_endpoint() {
+async fn limit_offset_and_sort_count_are_exact_on_every_query_endpoint() {
+    assert_eq!(storekeep_core::query::MAX_SORT_KEYS, 100);
     each(|h| async move {
         store(&h, "lim").await;
         let p = project(&h);
+        let sorts = |n: usize| vec!["sort=id%20asc"; n].join("&");
+        let (sorts_100, sorts_101) = (sorts(100), sorts(101));
         for base in [
             format!("{p}/stores"),
             format!("{p}/customers"),
@@ -48,22 +52,38 @@ async fn limit_and_offset_are_exact_on_every_query_endpoint() {
             format!("{p}/in-store/key=lim/carts"),
             format!("{p}/api-clients"),
         ] {
-            for (q, ok) in [("limit=500", true), ("limit=501", false), ("offset=10000", true), ("offset=10001", false)] {
+            for (q, ok) in [
+                ("limit=500", true),
+                ("limit=501", false),
+                ("offset=10000", true),
+                ("offset=10001", false),
+                (sorts_100.as_str(), true),
+                (sorts_101.as_str(), false),
+            ] {
                 let (status, body) = admin(&h, Method::GET, &format!("{base}?{q}"), None).await;
                 if ok {
-                    assert_eq!(status, StatusCode::OK, "{base}?{q}: {body}");
+                    assert_eq!(status, StatusCode::OK, "{base}?{q:.40}: {body}");
                 } else {
-                    assert_eq!(outcome(status, &body), bad("InvalidInput"), "{base}?{q}: {body}");
+                    assert_eq!(outcome(status, &body), bad("InvalidInput"), "{base}?{q:.40}: {body}");
                 }
             }
         }
         let gql = |args: &str| json!({"query": format!("{{ stores({args}) {{ count }} customers({args}) {{ count }} }}")});
-        for (args, ok) in [("limit: 500", true), ("limit: 501", false), ("offset: 10000", true), ("offset: 10001", false)] {
+        let sorts = |n: usize| format!("sort: [{}]", vec!["\"key asc\""; n].join(", "));
+        let (sorts_100, sorts_101) = (sorts(100), sorts(101));
+        for (args, ok) in [
+            ("limit: 500", true),
+            ("limit: 501", false),
+            ("offset: 10000", true),
+            ("offset: 10001", false),
+            (sorts_100.as_str(), true),
+            (sorts_101.as_str(), false),
+        ] {
             let (status, body) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql(args))).await;
             if ok {
-                assert!(status == StatusCode::OK && body.get("errors").is_none(), "{args}: {body}");
+                assert!(status == StatusCode::OK && body.get("errors").is_none(), "{args:.40}: {body}");
             } else {
-                assert_eq!(outcome(status, &body), bad("InvalidInput"), "{args}: {body}");
+                assert_eq!(outcome(status, &body), bad("InvalidInput"), "{args:.40}: {body}");
             }
         }
     })
