@@ -209,10 +209,15 @@ pub fn panics_in(path: &Path) -> usize {
 
 /// Resident memory (KiB) of a process: `VmRSS` from /proc/PID/status.
 pub fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A `… kB` field of /proc/PID/status (`VmRSS:`, `RssAnon:`, `RssFile:`, `RssShmem:`).
+pub fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find(|l| l.starts_with("VmRSS:"))
+        .find(|l| l.starts_with(field))
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
 }

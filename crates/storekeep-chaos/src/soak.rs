@@ -17,7 +17,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::client::Http;
-use crate::server::rss_kib;
+use crate::server::{rss_kib, status_kib};
 use crate::target::Target;
 
 mod ops;
@@ -64,6 +64,8 @@ pub struct SoakReport {
     pub max_ms: f64,
     /// RSS samples (seconds since the start of the measured run, KiB).
     pub rss: Vec<(f64, u64)>,
+    /// Anonymous (heap) and file-backed resident memory at the end (KiB).
+    pub end_anon_file_kib: Option<(u64, u64)>,
     /// RSS (KiB) before seeding, right after start-up.
     pub idle_kib: Option<u64>,
     pub panics: usize,
@@ -118,6 +120,13 @@ impl SoakReport {
             mib(self.rss_at(1.0)),
             mib(self.peak_kib()),
         );
+        if let Some((anon, file)) = self.end_anon_file_kib {
+            out.push_str(&format!(
+                "server RSS at the end: {:.1} MiB anonymous, {:.1} MiB file-backed\n",
+                anon as f64 / 1024.0,
+                file as f64 / 1024.0
+            ));
+        }
         if let Some(b) = self.db_bytes {
             out.push_str(&format!(
                 "database files at the end: {:.1} MiB\n",
@@ -251,6 +260,12 @@ pub async fn run(t: &Target, o: &SoakOptions) -> anyhow::Result<SoakReport> {
     let tallies = drive(&shared, &http, concurrency, until, o.seed + 1000).await?;
     let seconds = began.elapsed().as_secs_f64();
     let rss = sampler.await.unwrap_or_default();
+    let end_anon_file_kib = t.pid().and_then(|pid| {
+        Some((
+            status_kib(pid, "RssAnon:")?,
+            status_kib(pid, "RssFile:")? + status_kib(pid, "RssShmem:").unwrap_or(0),
+        ))
+    });
     let mut all = Histogram::<u64>::new_with_bounds(1, 120_000_000, 3)?;
     let mut r = SoakReport {
         description: t.description.clone(),
@@ -258,6 +273,7 @@ pub async fn run(t: &Target, o: &SoakOptions) -> anyhow::Result<SoakReport> {
         seconds,
         rss,
         idle_kib,
+        end_anon_file_kib,
         ..SoakReport::default()
     };
     for tally in tallies {
