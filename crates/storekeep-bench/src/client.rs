@@ -43,16 +43,22 @@ fn basic(id: &str, secret: &str) -> String {
     )
 }
 
+/// A keep-alive HTTP/1 client. `max_idle` only bounds the connections kept idle for reuse:
+/// hyper's legacy client opens a new connection whenever a request finds none idle, so the
+/// number of connections in use is not limited (a flood of N requests gets N connections).
+fn http_client(max_idle: usize) -> Client<HttpConnector, Full<Bytes>> {
+    let mut connector = HttpConnector::new();
+    connector.set_nodelay(true);
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(max_idle)
+        .build(connector)
+}
+
 impl Api {
     /// Connect and obtain a client-credentials token.
     pub async fn connect(target: Target, concurrency: usize) -> anyhow::Result<Api> {
-        let mut connector = HttpConnector::new();
-        connector.set_nodelay(true);
-        let http = Client::builder(TokioExecutor::new())
-            .pool_max_idle_per_host(concurrency * 2)
-            .build(connector);
         let mut api = Api {
-            http,
+            http: http_client(concurrency * 2),
             target,
             token: String::new(),
         };
@@ -73,6 +79,17 @@ impl Api {
             .context("no access_token")?
             .to_string();
         Ok(api)
+    }
+
+    /// The same target and token on a new, empty connection pool keeping up to `max_idle`
+    /// idle connections: a burst of requests on it opens its own connections and does not
+    /// take the warm ones of this client.
+    pub fn with_own_pool(&self, max_idle: usize) -> Api {
+        Api {
+            http: http_client(max_idle),
+            target: self.target.clone(),
+            token: self.token.clone(),
+        }
     }
 
     /// POST a form to the auth server with Basic client authentication.

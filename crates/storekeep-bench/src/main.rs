@@ -2,7 +2,9 @@
 //! commercetools API. It seeds a store and customers, then runs each chosen workload for a
 //! fixed time after a warm-up, and prints a Markdown table (req/s, latency percentiles, 409s,
 //! errors, and the server's CPU per request and peak RSS when `--server-pid` is given).
-//! Bounded in time and count; meant for loopback servers.
+//! The `flood` workload (not run by default) fires `--flood-size` sign-ins at once while
+//! closed-loop readers run, and prints a row for each. Bounded in time and count; meant for
+//! loopback servers.
 
 mod client;
 mod report;
@@ -51,9 +53,14 @@ struct Args {
     /// Warm-up seconds per workload (at most 60).
     #[arg(long, default_value_t = 2)]
     warmup: u64,
-    /// Workloads, comma-separated: w1,w2,w3,w4,w5,w6,mixed.
+    /// Workloads, comma-separated: w1,w2,w3,w4,w5,w6,mixed,flood (flood is not in the
+    /// default list: it takes N sign-ins' worth of hashing).
     #[arg(long, value_delimiter = ',', default_value = "w1,w2,w4,w5,w6,w3,mixed")]
     workloads: Vec<String>,
+    /// Sign-ins fired at once by the `flood` workload (1 to 5000), each on its own
+    /// connection; W1 readers run at `--concurrency` meanwhile.
+    #[arg(long, default_value_t = 1000)]
+    flood_size: usize,
     /// PID of the server process, for CPU per request and peak RSS (same machine only).
     #[arg(long)]
     server_pid: Option<u32>,
@@ -106,7 +113,15 @@ async fn main() -> anyhow::Result<()> {
         warmup.as_secs()
     );
     report::header();
+    let flood_size = a.flood_size.clamp(1, 5000);
     for w in workloads {
+        if w == Workload::Flood {
+            let (signins, reads) =
+                report::flood(&api, &state, flood_size, concurrency, warmup, a.server_pid).await?;
+            report::row(&signins);
+            report::row(&reads);
+            continue;
+        }
         let f = report::run(&api, &state, w, concurrency, warmup, duration, a.server_pid).await?;
         report::row(&f);
     }
