@@ -1,39 +1,16 @@
 //! The counters of the storage port (`bump_counter`, `reset_counter`, `purge_counters`) on
-//! both backends, with the shared SQL of `sql.rs`. A counter is one row updated by one
-//! `INSERT … ON CONFLICT DO UPDATE … RETURNING` statement, so concurrent increments from
-//! several connections or storekeep instances are never lost.
+//! PostgreSQL, with the shared SQL of `sql.rs` (SQLite runs the same statements in
+//! `sqlite.rs`). A counter is one row updated by one `INSERT … ON CONFLICT DO UPDATE …
+//! RETURNING` statement, so concurrent increments from several connections or storekeep
+//! instances are never lost.
 
-use sqlx::{PgPool, Row, SqlitePool};
+use sqlx::{PgPool, Row};
 use storekeep_core::storage::StorageError;
 
 use crate::sql;
 
 fn backend(e: sqlx::Error) -> StorageError {
     StorageError::Backend(e.to_string())
-}
-
-/// `bump_counter` on SQLite (the writer connection).
-pub async fn bump_sqlite(
-    pool: &SqlitePool,
-    project: &str,
-    key: &str,
-    now_ms: i64,
-    ttl_ms: i64,
-    cap: i64,
-) -> Result<(i64, i64), StorageError> {
-    let row = sqlx::query(sql::BUMP_COUNTER)
-        .bind(project)
-        .bind(key)
-        .bind(now_ms)
-        .bind(ttl_ms)
-        .bind(cap)
-        .fetch_one(pool)
-        .await
-        .map_err(backend)?;
-    Ok((
-        row.try_get(0).map_err(backend)?,
-        row.try_get(1).map_err(backend)?,
-    ))
 }
 
 /// `bump_counter` on PostgreSQL.
@@ -60,17 +37,6 @@ pub async fn bump_postgres(
     ))
 }
 
-/// `reset_counter` on SQLite.
-pub async fn reset_sqlite(pool: &SqlitePool, project: &str, key: &str) -> Result<(), StorageError> {
-    sqlx::query(sql::RESET_COUNTER)
-        .bind(project)
-        .bind(key)
-        .execute(pool)
-        .await
-        .map_err(backend)
-        .map(|_| ())
-}
-
 /// `reset_counter` on PostgreSQL.
 pub async fn reset_postgres(pool: &PgPool, project: &str, key: &str) -> Result<(), StorageError> {
     sqlx::query(sql::RESET_COUNTER)
@@ -80,16 +46,6 @@ pub async fn reset_postgres(pool: &PgPool, project: &str, key: &str) -> Result<(
         .await
         .map_err(backend)
         .map(|_| ())
-}
-
-/// `purge_counters` on SQLite.
-pub async fn purge_sqlite(pool: &SqlitePool, now_ms: i64) -> Result<u64, StorageError> {
-    sqlx::query(sql::PURGE_COUNTERS)
-        .bind(now_ms)
-        .execute(pool)
-        .await
-        .map_err(backend)
-        .map(|r| r.rows_affected())
 }
 
 /// `purge_counters` on PostgreSQL.

@@ -11,7 +11,7 @@ pub mod migrate;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
-mod sqlite_writer;
+mod sqlite_conn;
 
 use std::sync::Arc;
 

@@ -130,7 +130,7 @@ impl Harness {
     pub async fn with_pool(kind: Kind, pg_pool: u32) -> Harness {
         let logs = Watch::start();
         let storage: Arc<dyn Storage> = match kind {
-            Kind::Sqlite => Arc::new(SqliteStore::in_memory().await.unwrap()),
+            Kind::Sqlite => Arc::new(SqliteStore::temporary().await.unwrap()),
             Kind::Postgres => Arc::new(
                 PgStore::connect(&postgres_url().unwrap(), pg_pool)
                     .await

@@ -1,6 +1,6 @@
-//! Storage conformance suite. Every case is one `async fn(Arc<dyn Storage>, Kind)` run on an
-//! in-memory SQLite database always, and on PostgreSQL when `STOREKEEP_TEST_POSTGRES_URL` is
-//! set (e.g. `postgres://postgres@127.0.0.1:5432/test`). Cases use a fresh project key each, so
+//! Storage conformance suite. Every case is one `async fn(Arc<dyn Storage>, Kind)` run on a
+//! throw-away SQLite database (a temporary file, `SqliteStore::temporary`) always, and on
+//! PostgreSQL when `STOREKEEP_TEST_POSTGRES_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432/test`). Cases use a fresh project key each, so
 //! PostgreSQL tests share one database and run in parallel.
 
 // The case bodies are plain async fns (stamped into #[test]s by `cases!`), which clippy's
@@ -86,9 +86,9 @@ pub fn pg_url() -> Option<String> {
 pub async fn open(kind: Kind) -> Option<Backend> {
     match kind {
         Kind::Sqlite => Some(Backend::Sqlite(
-            SqliteStore::in_memory()
+            SqliteStore::temporary()
                 .await
-                .expect("open in-memory SQLite"),
+                .expect("open a temporary SQLite database"),
         )),
         Kind::Postgres => {
             let url = pg_url()?;

@@ -6,7 +6,7 @@ use storekeep_sql::SqliteStore;
 use super::*;
 
 async fn services() -> Services {
-    Services::new(Arc::new(SqliteStore::in_memory().await.unwrap()))
+    Services::new(Arc::new(SqliteStore::temporary().await.unwrap()))
 }
 
 fn with_client(secret: &str) -> Bootstrap {

@@ -1,0 +1,400 @@
+//! The two halves of the SQLite backend's connection handling, on rusqlite (SQLite's C API
+//! called directly, no per-connection worker thread):
+//!
+//! * [`Readers`] — read-only connections used **inline** on the calling (async) thread. A read
+//!   is a point lookup or an indexed query of a few microseconds; handing it to another thread
+//!   and back (what an async driver does) costs more than the read itself. So that an
+//!   unexpectedly long query (a filter no index serves, a large offset) cannot stall the async
+//!   runtime, an inline read runs under a budget of SQLite VM steps (progress handler); a read
+//!   that exceeds it, or meets a busy database, is run again from the start on tokio's
+//!   blocking pool without the budget and with the normal busy timeout.
+//! * [`Writer`] — the one write connection, owned by a dedicated thread that does group
+//!   commit: it takes every write that is waiting, runs them in ONE transaction — each inside
+//!   its own SAVEPOINT, so a failing write (version conflict, duplicate) is rolled back alone —
+//!   commits once (one fsync with `synchronous=FULL`), and only then answers each caller. A
+//!   write is acknowledged only after the commit that made it durable.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, OpenFlags, Statement};
+use storekeep_core::storage::StorageError;
+use tokio::sync::oneshot;
+
+/// How long a blocked statement waits for a lock before failing.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 128;
+/// Inline reads: the progress handler runs every this many VM steps …
+const INLINE_STEP: i32 = 1_000;
+/// … and interrupts the read after this many calls (~200k VM steps, well under a millisecond
+/// of CPU), which then runs again on the blocking pool.
+const INLINE_CALLS: u32 = 200;
+/// Idle read connections kept (more are opened under load and closed when returned).
+const MAX_IDLE_READERS: usize = 16;
+/// Most writes in one transaction.
+const MAX_BATCH: usize = 256;
+
+/// A rusqlite error as a storage error.
+pub fn backend(e: rusqlite::Error) -> StorageError {
+    StorageError::Backend(e.to_string())
+}
+
+/// Whether an error is a UNIQUE or PRIMARY KEY constraint violation.
+pub fn is_unique(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => matches!(
+            f.extended_code,
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+        ),
+        _ => false,
+    }
+}
+
+/// Bind the values of a statement written with `$n` placeholders: `$n` takes `params[n-1]`
+/// (SQLite numbers named parameters by first appearance; this does not rely on that order).
+pub fn bind(stmt: &mut Statement<'_>, params: &[Value]) -> rusqlite::Result<()> {
+    for i in 1..=stmt.parameter_count() {
+        let n = stmt
+            .parameter_name(i)
+            .and_then(|name| name.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or(i);
+        let v = params
+            .get(n.wrapping_sub(1))
+            .ok_or(rusqlite::Error::InvalidParameterCount(n, params.len()))?;
+        stmt.raw_bind_parameter(i, v)?;
+    }
+    Ok(())
+}
+
+/// Run a statement that returns no rows; the number of rows it changed.
+pub fn execute(c: &Connection, sql: &str, params: &[Value]) -> rusqlite::Result<usize> {
+    let mut st = c.prepare_cached(sql)?;
+    bind(&mut st, params)?;
+    st.raw_execute()
+}
+
+/// The first row of a statement, mapped, if any.
+pub fn first_row<T>(
+    c: &Connection,
+    sql: &str,
+    params: &[Value],
+    map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Option<T>> {
+    let mut st = c.prepare_cached(sql)?;
+    bind(&mut st, params)?;
+    let mut rows = st.raw_query();
+    match rows.next()? {
+        Some(r) => map(r).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Every row of a statement, mapped.
+pub fn all_rows<T>(
+    c: &Connection,
+    sql: &str,
+    params: &[Value],
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<Vec<T>> {
+    let mut st = c.prepare_cached(sql)?;
+    bind(&mut st, params)?;
+    let mut rows = st.raw_query();
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(map(r)?);
+    }
+    Ok(out)
+}
+
+/// Read-only connections to one database file.
+pub struct Readers {
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+    closed: AtomicBool,
+}
+
+/// Whether a failed inline read should run again on the blocking pool.
+fn retry_blocking(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::OperationInterrupted | ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+impl Readers {
+    /// Readers of the database at `path` (opened lazily).
+    pub fn new(path: String) -> Self {
+        Readers {
+            path,
+            idle: Mutex::new(Vec::new()),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(c)
+    }
+
+    fn take(&self) -> Result<Connection, StorageError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(StorageError::Backend("the SQLite database is closed".into()));
+        }
+        let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
+        match pooled {
+            Some(c) => Ok(c),
+            None => self.open().map_err(backend),
+        }
+    }
+
+    fn give_back(&self, c: Connection) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
+        }
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < MAX_IDLE_READERS {
+                idle.push(c);
+            }
+        }
+    }
+
+    /// Run a read: inline under the step budget, else again on the blocking pool.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let conn = self.take()?;
+        let mut calls = 0u32;
+        conn.progress_handler(
+            INLINE_STEP,
+            Some(move || {
+                calls += 1;
+                calls > INLINE_CALLS
+            }),
+        );
+        conn.busy_timeout(Duration::ZERO).map_err(backend)?;
+        let first = f(&conn);
+        conn.progress_handler(INLINE_STEP, None::<fn() -> bool>);
+        match first {
+            Err(e) if retry_blocking(&e) => {
+                let (conn, r) = tokio::task::spawn_blocking(move || {
+                    let r = conn.busy_timeout(BUSY_TIMEOUT).and_then(|()| f(&conn));
+                    (conn, r)
+                })
+                .await
+                .map_err(|e| StorageError::Backend(format!("SQLite read task failed: {e}")))?;
+                self.give_back(conn);
+                r.map_err(backend)
+            }
+            r => {
+                self.give_back(conn);
+                r.map_err(backend)
+            }
+        }
+    }
+
+    /// Close the idle connections and refuse further reads.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        if let Ok(mut idle) = self.idle.lock() {
+            idle.clear();
+        }
+    }
+}
+
+/// A unit of work for the writer thread.
+trait Job: Send {
+    /// Run inside the batch's transaction (in a savepoint); false when it failed.
+    fn run(&mut self, c: &Connection) -> bool;
+    /// Answer the caller once the batch's fate is known (`Err` when the commit failed).
+    fn finish(self: Box<Self>, commit: Result<(), StorageError>);
+}
+
+struct Task<T, F> {
+    work: Option<F>,
+    out: Option<Result<T, StorageError>>,
+    reply: oneshot::Sender<Result<T, StorageError>>,
+}
+
+impl<T, F> Job for Task<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> Result<T, StorageError> + Send,
+{
+    fn run(&mut self, c: &Connection) -> bool {
+        let r = match self.work.take() {
+            Some(work) => work(c),
+            None => Err(StorageError::Backend("write ran twice".into())),
+        };
+        let ok = r.is_ok();
+        self.out = Some(r);
+        ok
+    }
+
+    fn finish(self: Box<Self>, commit: Result<(), StorageError>) {
+        let Task { out, reply, .. } = *self;
+        let answer = match (commit, out) {
+            (_, Some(Err(e))) => Err(e),
+            (Err(e), _) => Err(e),
+            (Ok(()), Some(ok)) => ok,
+            (Ok(()), None) => Err(StorageError::Backend("write did not run".into())),
+        };
+        // The caller may have gone away (request cancelled); the write stands either way.
+        let _ = reply.send(answer);
+    }
+}
+
+enum Msg {
+    Job(Box<dyn Job>),
+    Stop(oneshot::Sender<()>),
+}
+
+/// The handle to the writer thread; cloning shares the one thread.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Msg>,
+}
+
+impl Writer {
+    /// Start the writer thread over the (migrated) write connection.
+    pub fn start(conn: Connection) -> Result<Writer, StorageError> {
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("storekeep-sqlite-writer".into())
+            .spawn(move || run(conn, rx))
+            .map_err(|e| StorageError::Backend(format!("cannot start the SQLite writer: {e}")))?;
+        Ok(Writer { tx })
+    }
+
+    /// Run `work` in the next group-committed transaction; answers after the commit.
+    pub async fn call<T, F>(&self, work: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StorageError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let task = Task {
+            work: Some(work),
+            out: None,
+            reply,
+        };
+        self.tx
+            .send(Msg::Job(Box::new(task)))
+            .map_err(|_| StorageError::Backend("the SQLite writer has stopped".into()))?;
+        answer
+            .await
+            .map_err(|_| StorageError::Backend("the SQLite writer dropped a write".into()))?
+    }
+
+    /// Finish the waiting writes, close the connection (checkpointing the WAL) and stop.
+    pub async fn stop(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Msg::Stop(done)).is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+fn run(conn: Connection, rx: mpsc::Receiver<Msg>) {
+    while let Ok(first) = rx.recv() {
+        let mut batch: Vec<Box<dyn Job>> = Vec::new();
+        let mut stop = None;
+        match first {
+            Msg::Job(j) => batch.push(j),
+            Msg::Stop(s) => stop = Some(s),
+        }
+        while stop.is_none() && batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(Msg::Job(j)) => batch.push(j),
+                Ok(Msg::Stop(s)) => stop = Some(s),
+                Err(_) => break,
+            }
+        }
+        if !batch.is_empty() {
+            run_batch(&conn, batch);
+        }
+        if let Some(s) = stop {
+            if let Err((_, e)) = conn.close() {
+                tracing::warn!(error = %e, "closing the SQLite write connection failed");
+            }
+            let _ = s.send(());
+            return;
+        }
+    }
+}
+
+/// Run a batch in one transaction; a failed savepoint step or COMMIT fails every write of
+/// the batch (nothing of it is kept).
+fn run_batch(c: &Connection, mut batch: Vec<Box<dyn Job>>) {
+    let fail_all = |batch: Vec<Box<dyn Job>>, e: StorageError| {
+        for job in batch {
+            job.finish(Err(e.clone()));
+        }
+    };
+    if let Err(e) = c.execute_batch("BEGIN IMMEDIATE") {
+        return fail_all(batch, backend(e));
+    }
+    let mut broken = None;
+    for job in batch.iter_mut() {
+        let step = c.execute_batch("SAVEPOINT w").and_then(|()| {
+            if !job.run(c) {
+                c.execute_batch("ROLLBACK TO w")?;
+            }
+            c.execute_batch("RELEASE w")
+        });
+        if let Err(e) = step {
+            broken = Some(e);
+            break;
+        }
+    }
+    if let Some(e) = broken {
+        let _ = c.execute_batch("ROLLBACK");
+        return fail_all(batch, backend(e));
+    }
+    if let Err(e) = c.execute_batch("COMMIT") {
+        let _ = c.execute_batch("ROLLBACK");
+        return fail_all(batch, backend(e));
+    }
+    for job in batch {
+        job.finish(Ok(()));
+    }
+}
+
+/// Open the write connection with storekeep's settings (WAL; `synchronous=FULL` when
+/// `durable`, else OFF — only for throw-away databases).
+pub fn open_writer(path: &str, durable: bool) -> Result<Connection, StorageError> {
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(backend)?;
+    c.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    c.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+    let mode: String = c
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(backend)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StorageError::Backend(format!(
+            "the SQLite database refused WAL mode (journal_mode is {mode})"
+        )));
+    }
+    c.execute_batch(if durable {
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+    } else {
+        "PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;"
+    })
+    .map_err(backend)?;
+    Ok(c)
+}
