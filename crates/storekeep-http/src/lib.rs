@@ -10,7 +10,8 @@ mod known_stores;
 mod oauth_request;
 mod routes;
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::{HeaderName, HeaderValue};
@@ -29,7 +30,9 @@ pub const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
 /// Shared state of all handlers.
 #[derive(Clone)]
 pub struct AppState {
-    pub services: Services,
+    /// Shared, so that handing the state to a handler (once per request) is one reference
+    /// count, not a copy of every service.
+    pub services: Arc<Services>,
     pub(crate) known_projects: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
     /// Store keys recently found to exist (the in-store paths' existence check).
     pub(crate) known_stores: Arc<known_stores::KnownStores>,
@@ -39,7 +42,7 @@ impl AppState {
     /// State over the domain services.
     pub fn new(services: Services) -> Self {
         AppState {
-            services,
+            services: Arc::new(services),
             known_projects: Arc::default(),
             known_stores: Arc::default(),
         }
@@ -47,6 +50,16 @@ impl AppState {
 }
 
 static CORRELATION: HeaderName = HeaderName::from_static("x-correlation-id");
+
+/// A correlation id for a request that brings none: a random prefix drawn once per process
+/// and a counter — unique across instances without a random-number system call per request.
+fn new_correlation_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| uuid::Uuid::new_v4().simple().to_string());
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("storekeep/{prefix}-{n:x}")
+}
 
 /// One span per request with method, matched route and correlation id; the correlation id
 /// is echoed (or generated). Bodies, tokens and secrets are never logged.
@@ -57,7 +70,7 @@ async fn trace_request(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .filter(|v| v.len() <= 256)
         .map(str::to_string)
-        .unwrap_or_else(|| format!("storekeep/{}", uuid::Uuid::new_v4()));
+        .unwrap_or_else(new_correlation_id);
     let route = req
         .extensions()
         .get::<MatchedPath>()

@@ -20,7 +20,7 @@ use axum::extract::{RawPathParams, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use storekeep_core::common::valid_key;
-use storekeep_core::ApiError;
+use storekeep_core::{ApiError, Services};
 use storekeep_graphql::error::request_error;
 use storekeep_graphql::GraphqlRequest;
 
@@ -38,7 +38,7 @@ fn answer((status, body): (u16, serde_json::Value)) -> Response {
 
 /// Execute a request for the authenticated caller.
 async fn run(ctx: Ctx, s: &AppState, req: GraphqlRequest, read_only: bool) -> Response {
-    let services = s.services.clone();
+    let services = Services::clone(&s.services);
     answer(storekeep_graphql::execute(services, ctx.caller, &ctx.project, req, read_only).await)
 }
 

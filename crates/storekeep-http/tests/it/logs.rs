@@ -301,3 +301,36 @@ async fn a_representative_workload_logs_no_secret_at_trace_level() {
         "the subscriber records below INFO"
     );
 }
+
+/// Every answer carries `X-Correlation-ID`: the caller's (at most 256 characters) echoed, or a
+/// fresh one that differs per request.
+#[tokio::test]
+async fn correlation_ids_are_echoed_or_generated() {
+    let h = Harness::new(Kind::Sqlite).await;
+    let get = |id: Option<&str>| {
+        let mut b = axum::http::Request::builder().method(Method::GET).uri("/health");
+        if let Some(id) = id {
+            b = b.header("x-correlation-id", id);
+        }
+        b.body(axum::body::Body::empty()).unwrap()
+    };
+    let id_of = |headers: &axum::http::HeaderMap| {
+        headers
+            .get("x-correlation-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let (status, headers, _) = h.send(get(Some("my-trace-42"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(id_of(&headers), "my-trace-42");
+    let (_, a, _) = h.send(get(None)).await;
+    let (_, b, _) = h.send(get(None)).await;
+    let (a, b) = (id_of(&a), id_of(&b));
+    assert!(a.starts_with("storekeep/") && b.starts_with("storekeep/"), "{a} {b}");
+    assert_ne!(a, b, "generated ids differ per request");
+    let long = "x".repeat(257);
+    let (_, c, _) = h.send(get(Some(&long))).await;
+    let c = id_of(&c);
+    assert!(c.starts_with("storekeep/"), "an over-long id is replaced: {c}");
+}
