@@ -30,6 +30,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0004_sessions.sql",
         sql: include_str!("../migrations/sqlite/0004_sessions.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_sorted_lookups.sql",
+        sql: include_str!("../migrations/sqlite/0005_sorted_lookups.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations, in order.
@@ -53,6 +58,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 4,
         name: "0004_sessions.sql",
         sql: include_str!("../migrations/postgres/0004_sessions.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_sorted_lookups.sql",
+        sql: include_str!("../migrations/postgres/0005_sorted_lookups.sql"),
     },
 ];
 

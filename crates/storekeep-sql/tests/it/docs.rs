@@ -295,12 +295,11 @@ async fn sqlite_file_survives_reopen() {
             .await
             .unwrap();
     pool.close().await;
-    for (tbl, idx) in [("customers", "customers"), ("customers", "customers_email")] {
-        let row = (
-            tbl.to_string(),
-            idx.to_string(),
-            "1000000 10000 1".to_string(),
-        );
+    for (tbl, idx, stat) in [
+        ("customers", "customers", "1000000 10000 1"),
+        ("customers", "customers_email", "1000000 10000 2 1"),
+    ] {
+        let row = (tbl.to_string(), idx.to_string(), stat.to_string());
         assert!(stats.contains(&row), "{row:?} in {stats:?}");
     }
     let mut names: Vec<(&str, &str)> = stats
