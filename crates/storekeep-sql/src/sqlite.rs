@@ -251,10 +251,8 @@ fn seed_planner_stats(conn: &Connection) -> Result<(), StorageError> {
     // Creates the statistics table if missing; analyses no table.
     conn.execute_batch("ANALYZE sqlite_schema")
         .map_err(backend)?;
-    let indexes: Vec<(String, String, i64)> = all_rows(conn, &list, &[], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-    })
-    .map_err(backend)?;
+    let indexes: Vec<(String, String, i64)> =
+        all_rows(conn, &list, &[], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).map_err(backend)?;
     if indexes.is_empty() {
         return Ok(());
     }
@@ -276,7 +274,11 @@ fn seed_planner_stats(conn: &Connection) -> Result<(), StorageError> {
         // B-tree for `ORDER BY id` on every lookup instead of reading the index in id order.
         for i in fixed..columns {
             let last = i + 1 == columns;
-            stat.push_str(if last || table == "claims" { " 1" } else { " 2" });
+            stat.push_str(if last || table == "claims" {
+                " 1"
+            } else {
+                " 2"
+            });
         }
         execute(
             conn,
@@ -325,8 +327,12 @@ fn write_uniq(
         }
     }
     if replace {
-        execute(conn, sql::DELETE_CLAIMS, &[text(project), text(c), text(owner)])
-            .map_err(backend)?;
+        execute(
+            conn,
+            sql::DELETE_CLAIMS,
+            &[text(project), text(c), text(owner)],
+        )
+        .map_err(backend)?;
     }
     for cl in &u.claims {
         let params = [
@@ -569,9 +575,13 @@ impl Storage for SqliteStore {
         self.inner
             .writer
             .call(move |c| {
-                first_row(c, sql::BUMP_COUNTER, &params, |r| Ok((r.get(0)?, r.get(1)?)))
-                    .map_err(backend)?
-                    .ok_or_else(|| StorageError::Backend("the counter statement returned no row".into()))
+                first_row(c, sql::BUMP_COUNTER, &params, |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .map_err(backend)?
+                .ok_or_else(|| {
+                    StorageError::Backend("the counter statement returned no row".into())
+                })
             })
             .await
     }

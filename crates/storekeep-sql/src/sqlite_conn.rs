@@ -147,7 +147,9 @@ impl Readers {
 
     fn take(&self) -> Result<Connection, StorageError> {
         if self.closed.load(Ordering::Acquire) {
-            return Err(StorageError::Backend("the SQLite database is closed".into()));
+            return Err(StorageError::Backend(
+                "the SQLite database is closed".into(),
+            ));
         }
         let pooled = self.idle.lock().ok().and_then(|mut v| v.pop());
         match pooled {

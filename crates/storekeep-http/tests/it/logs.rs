@@ -308,7 +308,9 @@ async fn a_representative_workload_logs_no_secret_at_trace_level() {
 async fn correlation_ids_are_echoed_or_generated() {
     let h = Harness::new(Kind::Sqlite).await;
     let get = |id: Option<&str>| {
-        let mut b = axum::http::Request::builder().method(Method::GET).uri("/health");
+        let mut b = axum::http::Request::builder()
+            .method(Method::GET)
+            .uri("/health");
         if let Some(id) = id {
             b = b.header("x-correlation-id", id);
         }
@@ -327,10 +329,16 @@ async fn correlation_ids_are_echoed_or_generated() {
     let (_, a, _) = h.send(get(None)).await;
     let (_, b, _) = h.send(get(None)).await;
     let (a, b) = (id_of(&a), id_of(&b));
-    assert!(a.starts_with("storekeep/") && b.starts_with("storekeep/"), "{a} {b}");
+    assert!(
+        a.starts_with("storekeep/") && b.starts_with("storekeep/"),
+        "{a} {b}"
+    );
     assert_ne!(a, b, "generated ids differ per request");
     let long = "x".repeat(257);
     let (_, c, _) = h.send(get(Some(&long))).await;
     let c = id_of(&c);
-    assert!(c.starts_with("storekeep/"), "an over-long id is replaced: {c}");
+    assert!(
+        c.starts_with("storekeep/"),
+        "an over-long id is replaced: {c}"
+    );
 }
