@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use sqlx::postgres::PgConnection;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{Connection, Row};
 
 /// A PostgreSQL database used by one run.
 pub struct PgDatabase {
@@ -79,26 +78,31 @@ pub type Problems = Vec<String>;
 /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check` on a SQLite file (opened
 /// read-write so that a left-over WAL is recovered first, as the server would).
 pub async fn sqlite_check(path: &Path) -> anyhow::Result<Problems> {
-    let mut conn = SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(false)
-        .connect()
-        .await
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    let mut problems: Problems = sqlx::query_scalar::<_, String>("PRAGMA integrity_check")
-        .fetch_all(&mut conn)
-        .await?
-        .into_iter()
-        .filter(|r| r != "ok")
-        .collect();
-    let fk = sqlx::query("PRAGMA foreign_key_check")
-        .fetch_all(&mut conn)
-        .await?;
-    for row in fk {
-        let table: String = row.try_get(0).unwrap_or_default();
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open {}", path.display()))?;
+    let mut problems: Problems = Vec::new();
+    let mut st = conn.prepare("PRAGMA integrity_check")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let line: String = r.get(0)?;
+        if line != "ok" {
+            problems.push(line);
+        }
+    }
+    drop(rows);
+    drop(st);
+    let mut st = conn.prepare("PRAGMA foreign_key_check")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let table: String = r.get(0).unwrap_or_default();
         problems.push(format!("foreign key violation in {table}"));
     }
-    conn.close().await?;
+    drop(rows);
+    drop(st);
+    conn.close().map_err(|(_, e)| e)?;
     Ok(problems)
 }
 

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 use storekeep_core::storage::Storage;
 use storekeep_sql::{PgStore, SqliteStore};
 
@@ -64,34 +64,37 @@ fn temp_dir() -> PathBuf {
 
 /// Every column of every table as text, one line per row.
 async fn sqlite_dump(path: &Path) -> Vec<u8> {
-    let url = format!("sqlite:{}?mode=ro", path.display());
-    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    let tables: Vec<String> =
-        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .fetch_all(&mut conn)
-            .await
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert!(tables.len() >= 8, "{tables:?}");
     let mut out = Vec::new();
     for t in tables {
-        let cols: Vec<String> = sqlx::query(&format!("PRAGMA table_info(\"{t}\")"))
-            .fetch_all(&mut conn)
-            .await
+        let cols: Vec<String> = conn
+            .prepare(&format!("PRAGMA table_info(\"{t}\")"))
             .unwrap()
-            .iter()
-            .map(|r| r.get::<String, _>("name"))
-            .collect();
+            .query_map([], |r| r.get::<_, String>("name"))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
         let select: Vec<String> = cols
             .iter()
             .map(|c| format!("CAST(\"{c}\" AS BLOB)"))
             .collect();
-        let rows = sqlx::query(&format!("SELECT {} FROM \"{t}\"", select.join(", ")))
-            .fetch_all(&mut conn)
-            .await
+        let mut st = conn
+            .prepare(&format!("SELECT {} FROM \"{t}\"", select.join(", ")))
             .unwrap();
-        for r in rows {
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
             for i in 0..cols.len() {
-                let v: Option<Vec<u8>> = r.get(i);
+                let v: Option<Vec<u8>> = r.get(i).unwrap();
                 out.extend(v.unwrap_or_default());
                 out.push(b'\t');
             }

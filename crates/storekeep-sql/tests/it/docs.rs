@@ -288,13 +288,16 @@ async fn sqlite_file_survives_reopen() {
     s.close().await;
 
     // Planner statistics were seeded once (not again on reopen) for the indexes.
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    let stats: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
-    pool.close().await;
+    let path = url.trim_start_matches("sqlite:");
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let stats: Vec<(String, String, String)> = conn
+        .prepare("SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(conn);
     for (tbl, idx, stat) in [
         ("customers", "customers", "1000000 10000 1"),
         ("customers", "customers_email", "1000000 10000 2 1"),
