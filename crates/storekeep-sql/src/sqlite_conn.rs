@@ -400,3 +400,92 @@ pub fn open_writer(path: &str, durable: bool) -> Result<Connection, StorageError
     .map_err(backend)?;
     Ok(c)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn scratch() -> (String, Connection) {
+        let path = std::env::temp_dir()
+            .join(format!("storekeep-conn-{}.db", uuid::Uuid::new_v4()))
+            .to_string_lossy()
+            .into_owned();
+        let w = open_writer(&path, false).unwrap();
+        w.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
+        (path, w)
+    }
+
+    /// A read within the budget runs once, inline; one past it is interrupted and runs again
+    /// to completion on the blocking pool, with the right answer.
+    #[tokio::test]
+    async fn long_reads_move_to_the_blocking_pool() {
+        let (path, _writer) = scratch();
+        let readers = Readers::new(path.clone());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let short = readers
+            .read(move |c| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
+            })
+            .await
+            .unwrap();
+        assert_eq!((short, runs.load(Ordering::SeqCst)), (0, 1));
+
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = runs.clone();
+        let long = readers
+            .read(move |c| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                c.query_row(
+                    "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000) \
+                     SELECT count(*) FROM n",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(long, 1_000_000);
+        assert_eq!(
+            runs.load(Ordering::SeqCst),
+            2,
+            "interrupted inline, then run again"
+        );
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+
+    /// A failed write in a batch is rolled back alone; the others commit.
+    #[tokio::test]
+    async fn a_failing_write_does_not_sink_its_batch() {
+        let (path, conn) = scratch();
+        let writer = Writer::start(conn).unwrap();
+        let ok = writer.call(|c| execute(c, "INSERT INTO t VALUES (1)", &[]).map_err(backend));
+        let bad = writer.call(|c| {
+            execute(c, "INSERT INTO t VALUES (2)", &[]).map_err(backend)?;
+            Err::<usize, _>(StorageError::DuplicateKey)
+        });
+        let (ok, bad) = tokio::join!(ok, bad);
+        assert_eq!(ok.unwrap(), 1);
+        assert_eq!(bad, Err(StorageError::DuplicateKey));
+        let n = writer
+            .call(|c| {
+                c.query_row("SELECT group_concat(x) FROM t", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .map_err(backend)
+            })
+            .await
+            .unwrap();
+        assert_eq!(n, "1");
+        writer.stop().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+}

@@ -198,3 +198,37 @@ async fn indexed_lookups(b: Backend, kind: Kind) {
         failures.join("\n")
     );
 }
+
+backend_cases!(exclusion_check_generic_plan);
+
+/// PostgreSQL caches a generic plan for a prepared statement; without planner statistics
+/// (autovacuum off, nothing analysed) it once chose `claims_owner` for the exclusion check and
+/// scanned every claim of the collection per sign-up. The check must use `claims_value`.
+async fn exclusion_check_generic_plan(_b: Backend, kind: Kind) {
+    if kind != Kind::Postgres {
+        return;
+    }
+    let Some(url) = crate::pg_url() else { return };
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    sqlx::query("SET plan_cache_mode = force_generic_plan")
+        .execute(&mut conn)
+        .await
+        .expect("set");
+    let prepare = format!(
+        "PREPARE excl(text, text, text, text, int, text) AS {}",
+        storekeep_sql::sql::FIND_EXCLUDED
+    );
+    sqlx::raw_sql(&prepare)
+        .execute(&mut conn)
+        .await
+        .expect("prepare");
+    let rows: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN EXECUTE excl('p', 'customers', 'a@example.com', 'email:', 6, 'o')",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("explain");
+    let plan = rows.join("\n");
+    assert!(plan.contains("claims_value"), "generic plan:\n{plan}");
+}
