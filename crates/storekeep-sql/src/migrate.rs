@@ -117,7 +117,9 @@ mod tests {
 
     #[test]
     fn statements_skip_comments_and_blanks() {
-        let s = statements("-- c; d\nCREATE TABLE a (x INT); -- trailing; note\n\n-- only comment\n;SELECT 1;");
+        let s = statements(
+            "-- c; d\nCREATE TABLE a (x INT); -- trailing; note\n\n-- only comment\n;SELECT 1;",
+        );
         assert_eq!(s, vec!["CREATE TABLE a (x INT)", "SELECT 1"]);
     }
 }

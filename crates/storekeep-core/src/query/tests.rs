@@ -428,10 +428,7 @@ fn query_params_defaults_and_limits() {
             &[("withTotal", "maybe")],
             "withTotal: 'maybe' is not a boolean",
         ),
-        (
-            &[("withTotal", "yes")],
-            "withTotal: 'yes' is not a boolean",
-        ),
+        (&[("withTotal", "yes")], "withTotal: 'yes' is not a boolean"),
         (
             &[("var.my-var", "x")],
             "var.my-var: variable names may contain only letters",
@@ -574,7 +571,10 @@ fn scalar_arrays_carry_the_element_kind() {
 #[test]
 fn at_most_max_sort_keys_sort_expressions() {
     let sorts = |n: usize| vec![("sort", "key asc"); n];
-    assert_eq!(params(&sorts(MAX_SORT_KEYS)).map(|q| q.sort.len()), Ok(MAX_SORT_KEYS));
+    assert_eq!(
+        params(&sorts(MAX_SORT_KEYS)).map(|q| q.sort.len()),
+        Ok(MAX_SORT_KEYS)
+    );
     let err = params(&sorts(MAX_SORT_KEYS + 1)).unwrap_err();
     assert_eq!(err.code(), "InvalidInput");
 }
