@@ -33,7 +33,8 @@ use storekeep_core::scopes::Perm;
 /// What a route needs from the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
-    /// No bearer token (health checks; the OAuth endpoints authenticate the client).
+    /// No bearer token (health checks; the admin console's static page and files; the OAuth
+    /// endpoints authenticate the client).
     Public,
     /// A bearer token of the path's project whose scopes grant `perm`; with `store_param`,
     /// for the store of the path's `{store}` segment (`key={storeKey}`), so that store-scoped
@@ -50,9 +51,9 @@ pub enum Need {
     /// and mutation by mutation, the permission of the REST twin (project-wide, or for the
     /// store of `inStore(key)`/`inStores(keys)`/`storeKey`), the store fence of in-store
     /// session tokens and the session kind of `me` (storekeep-graphql's `access` module). A
-    /// `GET` that accepts HTML and has no `query` parameter is answered with the GraphiQL page
+    /// `GET` that accepts HTML and has no `query` parameter is answered with the console page
     /// before authentication (its handler takes `Result<Ctx, _>` and looks at the error only
-    /// when it has to run a query): the page holds no data and asks for a token itself.
+    /// when it has to run a query): the page holds no data and signs in itself.
     Authenticated,
 }
 
@@ -138,6 +139,9 @@ const fn rule(method: Method, pattern: &'static str, need: Need) -> Rule {
 
 static TABLE: &[Rule] = &[
     rule(Method::GET, "/health", Need::Public),
+    // The admin console's page and files (routes/admin.rs): static, no data, no token.
+    rule(Method::GET, "/admin/", Need::Public),
+    rule(Method::GET, "/admin/assets/{file}", Need::Public),
     rule(Method::GET, "/{project}/graphql", Need::Authenticated),
     rule(Method::POST, "/{project}/graphql", Need::Authenticated),
     rule(Method::GET, "/ready", Need::Public),

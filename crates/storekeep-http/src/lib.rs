@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
     routes::api()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn(routes::admin::bare_admin))
         .layer(middleware::from_fn(trace_request))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

@@ -1,7 +1,7 @@
 //! The GraphQL endpoint `/{projectKey}/graphql` (graphql.md §1): `POST` with a JSON body
 //! `{query, operationName?, variables?}`, `GET` with the same as query parameters (queries
 //! only: a mutation over `GET` is 405), and, for a `GET` that accepts HTML and carries no
-//! `query`, the GraphiQL page. The schema, resolvers, scope checks and error codes are
+//! `query`, the GraphQL console page. The schema, resolvers, scope checks and error codes are
 //! `storekeep-graphql`'s; this module only reads the request, authenticates it through
 //! [`Ctx`] (a valid token of the path's project, `Need::Authenticated`), and writes the answer.
 //!
@@ -10,14 +10,15 @@
 //! with the API error's status; token problems before that (401 `invalid_token`, 403 for
 //! another project's token) keep the API's OAuth error body, as on every other endpoint.
 //!
-//! The GraphiQL page needs no token: it holds no data, loads GraphiQL from a CDN in the
-//! browser, and asks for a bearer token that it then sends with each request, so only the
-//! requests it makes are authorized.
+//! The browser page needs no token: it is the admin console's page (embedded, no request to
+//! any other host; routes/admin.rs), which opens its GraphQL view for this endpoint and sends
+//! the signed-in client's bearer token with each request, so only the requests it makes are
+//! authorized.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{RawPathParams, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use storekeep_core::common::valid_key;
 use storekeep_core::{ApiError, Services};
@@ -27,8 +28,6 @@ use storekeep_graphql::GraphqlRequest;
 use crate::error::{json_response, HttpError};
 use crate::extract::{parse_json, QueryPairs};
 use crate::{AppState, Ctx};
-
-const GRAPHIQL: &str = include_str!("graphiql.html");
 
 /// A JSON answer with the status `execute` chose.
 fn answer((status, body): (u16, serde_json::Value)) -> Response {
@@ -72,28 +71,15 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("text/html"))
 }
 
-/// The GraphiQL page for the project of the path (a valid key; nothing is looked up).
-fn graphiql(project: &str) -> Response {
+/// The GraphQL console page for the project of the path (a valid key; nothing is looked up).
+fn console_page(headers: &HeaderMap, project: &str) -> Response {
     if !valid_key(project) {
         return HttpError(ApiError::ResourceNotFound(
             "The requested resource was not found.".into(),
         ))
         .into_response();
     }
-    let page = GRAPHIQL
-        .replace("{{ENDPOINT}}", &format!("/{project}/graphql"))
-        .replace("{{PROJECT}}", project);
-    let mut r = (StatusCode::OK, page).into_response();
-    let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    r
+    super::admin::page(headers)
 }
 
 /// The request of a `GET`: `query`, `operationName` and `variables` (JSON text).
@@ -112,7 +98,7 @@ fn get_request(q: &QueryPairs) -> Result<GraphqlRequest, ApiError> {
     })
 }
 
-/// `GET /{p}/graphql`: the GraphiQL page for browsers, else a query from the parameters.
+/// `GET /{p}/graphql`: the GraphQL console page for browsers, else a query from the parameters.
 pub async fn get_graphql(
     headers: HeaderMap,
     path: RawPathParams,
@@ -126,7 +112,7 @@ pub async fn get_graphql(
             .find(|(k, _)| *k == "project")
             .map(|(_, v)| v.to_string())
             .unwrap_or_default();
-        return graphiql(&project);
+        return console_page(&headers, &project);
     }
     let ctx = match ctx {
         Ok(ctx) => ctx,

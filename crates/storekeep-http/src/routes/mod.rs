@@ -2,6 +2,7 @@
 //! each (method, path) it registers so that the authorization table can be checked against
 //! what the router really serves. Handlers live in one module per resource.
 
+pub(crate) mod admin;
 mod api_clients;
 mod carts;
 mod customer_tokens;
@@ -109,6 +110,8 @@ fn build() -> Routes {
         list: Vec::new(),
     }
     .add("/health", r().on(Get, health::health))
+    .add(admin::PAGE_PATH, r().on(Get, admin::index))
+    .add("/admin/assets/{file}", r().on(Get, admin::asset))
     .add("/ready", r().on(Get, health::ready))
     .add("/oauth/token", r().on(Post, oauth::token))
     .add("/oauth/introspect", r().on(Post, oauth::introspect))
