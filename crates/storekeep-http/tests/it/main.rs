@@ -10,6 +10,7 @@ mod fixtures;
 mod harness;
 mod log_capture;
 
+mod admin;
 mod api_clients;
 mod authz;
 mod carts;
