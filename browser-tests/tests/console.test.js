@@ -18,8 +18,6 @@ const state = {};
 before(async () => {
   server = await startServer();
   browser = await launchBrowser();
-  const api = await apiAs(server, server.admin);
-  await api('POST', '', { version: 1, actions: [{ action: 'changeLanguages', languages: ['en', 'de'] }] });
 });
 
 after(async () => {
@@ -61,6 +59,9 @@ test('the console is served at /admin and signs in with an API client', async ()
   for (const section of ['Project', 'Stores', 'Customers', 'API clients', 'GraphQL']) {
     await page.locator('#nav').getByRole('link', { name: section }).waitFor();
   }
+  // The project's languages, changed through the settings form.
+  await page.getByLabel('Languages').fill('en, de');
+  await page.getByRole('button', { name: 'Save settings' }).click();
   await main(page).locator('.facts').getByText('de', { exact: true }).waitFor();
   await screenshot(page, '02-project');
 

@@ -7,7 +7,7 @@ import { h, add, heading, facts, when, badge, table, confirm, showOnce } from '.
 import { byKey } from './api.js';
 import { storeKeys } from './stores.js';
 import { scopeBadge, fullName } from './customers.js';
-import { actionForm, actionButton, field, input, value } from './forms.js';
+import { actionForm, actionButton, updateCard, field, input, value } from './forms.js';
 
 /** The name fields the page edits, with their update actions. */
 const NAMES = [
@@ -107,19 +107,11 @@ async function storesCard(ctx, path, c, store, manage) {
 }
 
 function namesForm(ctx, path, c) {
-  return h('section', { class: 'card' }, h('h2', {}, 'Edit names'),
-    actionForm({
-      submit: 'Save names',
-      onReload: ctx.reload,
-      async onSubmit(f) {
-        const actions = NAMES
-          .filter(([name]) => (value(f, name) || '') !== (c[name] || ''))
-          .map(([name, , action]) => ({ action, [name]: value(f, name) }));
-        await ctx.api.update(path, c.version, actions);
-        ctx.reload();
-      },
-    },
-    h('div', { class: 'row' }, NAMES.map(([name, label]) => field(label, input(name, c[name]))))));
+  const actionsOf = (f) => NAMES
+    .filter(([name]) => (value(f, name) || '') !== (c[name] || ''))
+    .map(([name, , action]) => ({ action, [name]: value(f, name) }));
+  return updateCard(ctx, { title: 'Edit names', submit: 'Save names', path, version: c.version, actionsOf },
+    h('div', { class: 'row' }, NAMES.map(([name, label]) => field(label, input(name, c[name])))));
 }
 
 /**

@@ -83,6 +83,22 @@ export function actionForm({ submit = 'Save', onSubmit, onReload, cls = '' }, ..
   return form;
 }
 
+/**
+ * A card with a form that updates a versioned resource: `actionsOf(form)` gives the update
+ * actions (none: no request), then the page reloads; a 409 offers a reload.
+ */
+export function updateCard(ctx, { title, submit, path, version, actionsOf }, ...fields) {
+  return h('section', { class: 'card' }, h('h2', {}, title),
+    actionForm({
+      submit,
+      onReload: ctx.reload,
+      async onSubmit(f) {
+        await ctx.api.update(path, version, actionsOf(f));
+        ctx.reload();
+      },
+    }, fields));
+}
+
 /** A button that runs an async action, shows its error in `slot`, and reloads on 409. */
 export function actionButton(label, cls, slot, run, onReload) {
   const b = h('button', { type: 'button', class: cls }, label);

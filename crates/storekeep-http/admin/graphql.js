@@ -10,7 +10,7 @@ const SAVED = 'storekeep.console.graphql';
 
 /** A first query this token may run. */
 function starter(ctx) {
-  const head = '# storekeep GraphQL console. Ctrl+Enter runs the query; "Docs" browses the schema.\n';
+  const head = '# Ctrl+Enter runs the query; "Docs" browses the schema.\n';
   if (ctx.grants.can('view_stores')) {
     return `${head}query Stores {\n  stores(limit: 10, sort: ["key asc"]) {\n    total\n    results { key name(locale: "en") languages }\n  }\n}\n`;
   }

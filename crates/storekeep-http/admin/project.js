@@ -3,7 +3,7 @@
 // changeCountries). Also the project's settings other pages use for their inputs.
 
 import { h, add, heading, facts, when, badge } from './dom.js';
-import { actionForm, field, input, sameSet, splitList, value } from './forms.js';
+import { updateCard, field, input, sameSet, splitList, value } from './forms.js';
 
 /** The project, or `null` when the token may not read it (pages then ask for free text). */
 export async function settings(ctx) {
@@ -35,25 +35,12 @@ export async function view(ctx) {
 function editForm(ctx, p) {
   const listField = (label, name, list, hint) =>
     field(label, input(name, (list || []).join(', ')), hint);
-  return h('section', { class: 'card' }, h('h2', {}, 'Change settings'),
-    actionForm({
-      submit: 'Save settings',
-      onReload: ctx.reload,
-      async onSubmit(f) {
-        const wanted = {
-          languages: splitList(value(f, 'languages')),
-          currencies: splitList(value(f, 'currencies')),
-          countries: splitList(value(f, 'countries')),
-        };
-        const actions = [];
-        if (!sameSet(wanted.languages, p.languages)) actions.push({ action: 'changeLanguages', languages: wanted.languages });
-        if (!sameSet(wanted.currencies, p.currencies)) actions.push({ action: 'changeCurrencies', currencies: wanted.currencies });
-        if (!sameSet(wanted.countries, p.countries)) actions.push({ action: 'changeCountries', countries: wanted.countries });
-        await ctx.api.update('', p.version, actions);
-        ctx.reload();
-      },
-    },
+  const actionsOf = (f) => [['languages', 'changeLanguages'], ['currencies', 'changeCurrencies'], ['countries', 'changeCountries']]
+    .map(([name, action]) => [name, action, splitList(value(f, name))])
+    .filter(([name, , wanted]) => !sameSet(wanted, p[name]))
+    .map(([name, action, wanted]) => ({ action, [name]: wanted }));
+  return updateCard(ctx, { title: 'Change settings', submit: 'Save settings', path: '', version: p.version, actionsOf },
     listField('Languages', 'languages', p.languages, 'IETF language tags, comma-separated (en, de-DE)'),
     listField('Currencies', 'currencies', p.currencies, 'ISO 4217 codes (EUR, USD)'),
-    listField('Countries', 'countries', p.countries, 'ISO 3166 codes (DE, FR)')));
+    listField('Countries', 'countries', p.countries, 'ISO 3166 codes (DE, FR)'));
 }

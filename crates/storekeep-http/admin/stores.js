@@ -6,7 +6,7 @@ import { h, add, heading, table, when, badge, facts, confirm, pager } from './do
 import { byKey } from './api.js';
 import { settings } from './project.js';
 import {
-  actionForm, actionButton, field, input, listInput, readList, localizedInput, readLocalized,
+  actionForm, actionButton, updateCard, field, input, listInput, readList, localizedInput, readLocalized,
   sameSet, value,
 } from './forms.js';
 
@@ -115,23 +115,19 @@ export async function detail(ctx, key) {
 }
 
 function editForm(ctx, store, project) {
-  return h('section', { class: 'card' }, h('h2', {}, 'Edit store'),
-    actionForm({
-      submit: 'Save store',
-      onReload: ctx.reload,
-      async onSubmit(f) {
-        const name = readLocalized(f, 'name');
-        const languages = readList(f, 'languages');
-        const countries = readList(f, 'countries');
-        const actions = [];
-        if (!sameLocalized(name, store.name)) actions.push({ action: 'setName', name });
-        if (!sameSet(languages, store.languages)) actions.push({ action: 'setLanguages', languages });
-        if (!sameSet(countries, countryCodes(store))) {
-          actions.push({ action: 'setCountries', countries: countries.map((code) => ({ code })) });
-        }
-        await ctx.api.update(`/stores/${byKey(store.key)}`, store.version, actions);
-        ctx.reload();
-      },
-    },
-    storeFields(project, store)));
+  const actionsOf = (f) => {
+    const name = readLocalized(f, 'name');
+    const languages = readList(f, 'languages');
+    const countries = readList(f, 'countries');
+    const actions = [];
+    if (!sameLocalized(name, store.name)) actions.push({ action: 'setName', name });
+    if (!sameSet(languages, store.languages)) actions.push({ action: 'setLanguages', languages });
+    if (!sameSet(countries, countryCodes(store))) {
+      actions.push({ action: 'setCountries', countries: countries.map((code) => ({ code })) });
+    }
+    return actions;
+  };
+  const path = `/stores/${byKey(store.key)}`;
+  return updateCard(ctx, { title: 'Edit store', submit: 'Save store', path, version: store.version, actionsOf },
+    storeFields(project, store));
 }
