@@ -58,7 +58,7 @@ fn text(body: &Value) -> String {
     }
 }
 
-fn header_of<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn header_of(headers: &HeaderMap, name: header::HeaderName) -> &str {
     headers
         .get(&name)
         .map(|v| v.to_str().unwrap())
