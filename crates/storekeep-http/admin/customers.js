@@ -87,13 +87,15 @@ export async function list(ctx) {
   });
   if (!ctx.current()) return;
   const canCreate = ctx.grants.can('manage_customers') || ctx.grants.storesFor('manage_customers').length;
+  const preset = src.chosen && src.chosen !== GLOBAL ? src.chosen : '';
+  const newRoute = preset ? `/customers/new?store=${encodeURIComponent(preset)}` : '/customers/new';
   const toPage = (n) => {
     const p = new URLSearchParams(ctx.params);
     p.set('page', n);
     ctx.go(`/customers?${p}`);
   };
   add(ctx.root, 
-    heading('Customers', canCreate ? h('a', { href: ctx.href('/customers/new'), class: 'button primary' }, 'New customer') : null),
+    heading('Customers', canCreate ? h('a', { href: ctx.href(newRoute), class: 'button primary' }, 'New customer') : null),
     searchForm(ctx, src, q),
     h('section', { class: 'card' },
       table([
