@@ -35,6 +35,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0005_sorted_lookups.sql",
         sql: include_str!("../migrations/sqlite/0005_sorted_lookups.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_cart_anonymous_id.sql",
+        sql: include_str!("../migrations/sqlite/0006_cart_anonymous_id.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations, in order.
@@ -63,6 +68,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 5,
         name: "0005_sorted_lookups.sql",
         sql: include_str!("../migrations/postgres/0005_sorted_lookups.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_cart_anonymous_id.sql",
+        sql: include_str!("../migrations/postgres/0006_cart_anonymous_id.sql"),
     },
 ];
 

@@ -38,5 +38,5 @@ pub use model::{
     RoundingMode, ShippingMode, TaxCalculationMode, TaxMode, CART_SCHEMA, CUSTOM_LINE_ITEM_SCHEMA,
 };
 pub use money::{fraction_digits, CentPrecisionMoney, Money, MoneyType};
-pub use rules::Owner;
+pub use rules::{with_anonymous_id, Owner};
 pub use service::CartService;

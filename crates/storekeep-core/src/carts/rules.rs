@@ -79,6 +79,12 @@ pub fn owned_by(owner: &Owner) -> ValidFilter {
     ValidFilter::from_filter(f)
 }
 
+/// Every cart carrying this anonymous id, whoever owns it now and in any state: the anonymous
+/// session flow refuses an id that a cart uses (`AnonymousIdAlreadyInUse`).
+pub fn with_anonymous_id(anonymous_id: &str) -> ValidFilter {
+    ValidFilter::from_filter(eq(&["anonymousId"], anonymous_id))
+}
+
 /// The carts with this anonymous id that no customer owns yet (of any state).
 pub fn unassigned_with_anonymous_id(anonymous_id: &str) -> ValidFilter {
     owned_by(&Owner::Anonymous(anonymous_id.to_string()))

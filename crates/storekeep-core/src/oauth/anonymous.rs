@@ -2,12 +2,20 @@
 //! `grant_type=client_credentials` and an optional `anonymous_id`. The client needs
 //! `create_anonymous_token:{projectKey}`; the token carries `anonymous_id:{id}` (generated
 //! when not given) and a refresh token, the only way to another access token of that
-//! session. An anonymous id that a live token already carries is refused
-//! (`AnonymousIdAlreadyInUse`), so that one session cannot be joined by another client.
+//! session. An anonymous id already in use is refused with `AnonymousIdAlreadyInUse` ("the
+//! anonymous ID is being used by another resource", docs.commercetools.com/api/errors): one
+//! that a live token carries, so that one session cannot be joined by another client, and one
+//! that any cart carries (whoever owns the cart now, in any state), so that a client cannot
+//! mint a session for someone else's carts and read them through `/me/carts` (issue 21, F7).
+//! Carts are the only resources of storekeep with an `anonymousId`; a customer who signed up
+//! or in with one is covered by the carts handed to it, which keep the id.
 
+use crate::carts::with_anonymous_id;
 use crate::common::new_id;
 use crate::error::{ApiError, ApiResult};
+use crate::query::Query;
 use crate::scopes::{grants, Perm};
+use crate::storage::Collection;
 
 use super::session::{check_project, session_scopes, SessionOwner};
 use super::{ClientRecord, OAuthService, TokenResponse};
@@ -49,11 +57,10 @@ impl OAuthService {
         let id = match anonymous_id.filter(|a| !a.is_empty()) {
             Some(a) => {
                 check_anonymous_id(a)?;
-                let now = self.clock.now_ms();
-                if self.tokens.anonymous_in_use(project, a, now).await? {
-                    return Err(ApiError::AnonymousIdAlreadyInUse(format!(
-                        "The anonymous ID '{a}' is already in use."
-                    )));
+                if self.anonymous_id_in_use(project, a).await? {
+                    return Err(ApiError::AnonymousIdAlreadyInUse(
+                        "The given anonymous ID is already in use.".into(),
+                    ));
                 }
                 a.to_string()
             }
@@ -65,6 +72,25 @@ impl OAuthService {
             store_key: None,
         };
         self.issue_session(client, owner, &scopes).await
+    }
+}
+
+impl OAuthService {
+    /// Does a live token or any cart of `project` carry this anonymous id?
+    async fn anonymous_id_in_use(&self, project: &str, anonymous_id: &str) -> ApiResult<bool> {
+        let now = self.clock.now_ms();
+        if self
+            .tokens
+            .anonymous_in_use(project, anonymous_id, now)
+            .await?
+        {
+            return Ok(true);
+        }
+        let q = Query {
+            filter: Some(with_anonymous_id(anonymous_id)),
+            ..Query::all(1)
+        };
+        self.repo.exists(Collection::Carts, project, &q).await
     }
 }
 

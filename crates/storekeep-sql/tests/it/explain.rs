@@ -21,6 +21,12 @@ const CUSTOMER: Schema = Schema(&[
     BASE[2],
     Field::body("email", FieldType::String),
 ]);
+const CART: Schema = Schema(&[
+    BASE[0],
+    BASE[1],
+    BASE[2],
+    Field::body("anonymousId", FieldType::String),
+]);
 
 /// Documents per collection, so that an index is clearly the cheaper plan for PostgreSQL.
 const ROWS: usize = 2000;
@@ -31,13 +37,13 @@ async fn fill(store: &std::sync::Arc<dyn Storage>, p: &str) {
         let (store, p) = (store.clone(), p.to_string());
         tasks.push(tokio::spawn(async move {
             for i in (chunk..ROWS).step_by(8) {
-                for coll in [Collection::Stores, Collection::Customers] {
-                    let d = doc(
-                        &format!("id-{i:05}"),
-                        Some(&format!("key-{i:05}")),
-                        1,
-                        json!({ "email": format!("user{i}@example.com"), "n": i }),
-                    );
+                for coll in [Collection::Stores, Collection::Customers, Collection::Carts] {
+                    let body = json!({
+                        "email": format!("user{i}@example.com"),
+                        "anonymousId": format!("anon-{i}"),
+                        "n": i,
+                    });
+                    let d = doc(&format!("id-{i:05}"), Some(&format!("key-{i:05}")), 1, body);
                     store
                         .insert(coll, &p, &d, &Uniqueness::default())
                         .await
@@ -55,7 +61,7 @@ async fn fill(store: &std::sync::Arc<dyn Storage>, p: &str) {
 async fn analyze() {
     let Some(url) = crate::pg_url() else { return };
     let pool = sqlx::PgPool::connect(&url).await.expect("connect");
-    for t in ["stores", "customers"] {
+    for t in ["stores", "customers", "carts"] {
         sqlx::query(&format!("ANALYZE {t}"))
             .execute(&pool)
             .await
@@ -123,6 +129,13 @@ async fn indexed_lookups(b: Backend, kind: Kind) {
             "email = \"user42@example.com\"",
             "customers_email",
             "customers_email",
+        ),
+        (
+            Collection::Carts,
+            CART,
+            "anonymousId = \"anon-42\"",
+            "carts_anonymous",
+            "carts_anonymous",
         ),
     ];
     let mut failures = Vec::new();

@@ -82,6 +82,72 @@ async fn chosen_anonymous_id_and_id_in_use() {
     .await;
 }
 
+/// F7 (issue 21): an anonymous id that a cart carries is in use — another shopper's cart, a
+/// cart handed to a customer, a cart of any state — so no client can mint a session for it
+/// and read those carts through `/me/carts`. The answer is the same for every such cart.
+#[tokio::test]
+async fn anonymous_id_of_a_cart_is_in_use() {
+    Shop::each(|s| async move {
+        let victim = s.anonymous().await;
+        let victim_id = victim["scope"]
+            .as_str()
+            .and_then(|x| x.split(' ').find_map(|y| y.strip_prefix("anonymous_id:")))
+            .unwrap()
+            .to_string();
+        let (status, cart) = s
+            .post(
+                &s.me(None, "/carts"),
+                &access(&victim),
+                json!({"currency": "EUR"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{cart}");
+        // A cart made by an API client for an id no token ever carried, and one of a customer.
+        let admin = s.h.admin_token.clone();
+        let uri = format!("/{}/carts", s.p);
+        let draft = json!({"currency": "EUR", "anonymousId": "device-7"});
+        let (status, _) = s.post(&uri, &admin, draft).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let draft = json!({"currency": "EUR", "anonymousId": "device-8", "customerId": s.g1.id});
+        let (status, _) = s.post(&uri, &admin, draft).await;
+        assert_eq!(status, StatusCode::CREATED);
+        // The victim's own access token is still live; let it lapse: the cart alone is enough.
+        s.h.clock.advance_secs(172_801);
+        for taken in [victim_id.as_str(), "device-7", "device-8"] {
+            let form = format!("grant_type=client_credentials&anonymous_id={taken}");
+            let (status, _, body) =
+                s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form)
+                    .await;
+            assert_oauth(
+                status,
+                &body,
+                StatusCode::BAD_REQUEST,
+                "AnonymousIdAlreadyInUse",
+            );
+            assert!(body["access_token"].is_null(), "{body}");
+            assert!(
+                !body.to_string().contains(cart["id"].as_str().unwrap()),
+                "{body}"
+            );
+        }
+        // An id nothing uses is still free.
+        let form = "grant_type=client_credentials&anonymous_id=device-9";
+        let (status, _, body) =
+            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
+                .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // The victim keeps its cart through its refresh token.
+        let (status, _, body) = s
+            .refresh("/oauth/token", &super::refresh_of(&victim), "")
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let mine = s.me(None, &format!("/carts/{}", cart["id"].as_str().unwrap()));
+        let (status, body) = s.get(&mine, &access(&body)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn client_needs_create_anonymous_token() {
     Shop::each(|s| async move {
