@@ -12,7 +12,7 @@ use std::sync::Arc;
 use async_graphql::Context;
 use storekeep_core::common::ClientLogging;
 use storekeep_core::oauth::Caller;
-use storekeep_core::scopes::Perm;
+use storekeep_core::scopes::{Perm, StoreGrant};
 use storekeep_core::{ApiError, ApiResult, Services};
 
 /// What a GraphQL request runs with: the services, the authenticated caller and the project of
@@ -80,6 +80,12 @@ impl Gql {
     /// A customer-session operation in `store`: `manage_my_profile` (there).
     pub async fn require_me(&self, store: Option<&str>) -> ApiResult<()> {
         self.require_in(Perm::ManageMyProfile, store).await
+    }
+
+    /// The stores the caller may write into a resource for `perm`, acting in `store` (the
+    /// `storeKey` argument), as on the REST twin (F3).
+    pub fn grant(&self, perm: Perm, store: Option<&str>) -> StoreGrant {
+        self.caller.store_grant(&self.project, perm, store)
     }
 
     /// Whether the token belongs to a customer or an anonymous session.

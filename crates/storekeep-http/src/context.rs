@@ -20,6 +20,7 @@ use axum::http::header;
 use axum::http::request::Parts;
 use storekeep_core::common::ClientLogging;
 use storekeep_core::oauth::Caller;
+use storekeep_core::scopes::{Perm, StoreGrant};
 use storekeep_core::ApiError;
 
 use crate::authz::{need, Need, Session};
@@ -142,6 +143,14 @@ impl FromRequestParts<AppState> for Ctx {
             caller,
             store,
         })
+    }
+}
+
+impl Ctx {
+    /// The stores the caller may write into a resource for `perm` on this route (F3).
+    pub fn grant(&self, perm: Perm) -> StoreGrant {
+        self.caller
+            .store_grant(&self.project, perm, self.store.as_deref())
     }
 }
 

@@ -85,8 +85,9 @@ impl CartService {
         }
     }
 
-    /// 404 unless the anonymous cart exists and (in a store) belongs to that store.
-    async fn visible_anonymous_cart(
+    /// 404 unless the anonymous cart exists and (in a store) belongs to that store: the rule
+    /// of every in-store cart path, also for in-store sign-ins (issue 21, item 9).
+    pub async fn visible_anonymous_cart(
         &self,
         project: &str,
         store: Option<&str>,

@@ -218,6 +218,16 @@ impl CustomerUpdateAction {
         )
     }
 
+    /// Does the action change the customer's stores?
+    pub fn is_store_action(&self) -> bool {
+        matches!(
+            self,
+            CustomerUpdateAction::SetStores { .. }
+                | CustomerUpdateAction::AddStore { .. }
+                | CustomerUpdateAction::RemoveStore { .. }
+        )
+    }
+
     /// The store identifiers an action names (they must be resolved before `apply`).
     pub fn store_refs(&self) -> Vec<&ResourceIdentifier> {
         match self {

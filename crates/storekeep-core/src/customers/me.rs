@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::common::{ClientLogging, CustomFieldsDraft, ResourceIdentifier};
 use crate::error::{ApiError, ApiResult};
 use crate::resource::check_action_count;
+use crate::scopes::StoreGrant;
 use crate::storage::Lookup;
 
 use super::actions::{check_my_actions, CustomerUpdate};
@@ -134,7 +135,9 @@ impl CustomerService {
     ) -> ApiResult<Customer> {
         check_action_count(u.actions.len())?;
         check_my_actions(&u.actions)?;
-        self.update(project, store, by, Lookup::Id(customer_id), u)
+        // No My action names a store; the grant of a shopper in a store is that store.
+        let grant = store.map_or(StoreGrant::Any, StoreGrant::only);
+        self.update(project, store, &grant, by, Lookup::Id(customer_id), u)
             .await
     }
 
@@ -170,16 +173,18 @@ impl CustomerService {
     }
 
     /// `POST /me/signup`: 201 `CustomerSignInResult`; in-store, `stores` defaults to the
-    /// store (D3); the anonymous session's carts go to the new customer.
+    /// store (D3) and may only name stores of `grant` (F3); the anonymous session's carts go
+    /// to the new customer.
     pub async fn sign_up_me(
         &self,
         project: &str,
         store: Option<&str>,
+        grant: &StoreGrant,
         by: &ClientLogging,
         d: MyCustomerDraft,
         anonymous_id: Option<&str>,
     ) -> ApiResult<CustomerSignInResult> {
-        self.create(project, store, by, d.into_draft(anonymous_id))
+        self.create(project, store, grant, by, d.into_draft(anonymous_id))
             .await
     }
 

@@ -14,6 +14,7 @@
 mod actions;
 mod addresses;
 mod draft;
+mod fence;
 mod me;
 mod model;
 mod rules;

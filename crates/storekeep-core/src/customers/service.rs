@@ -14,11 +14,13 @@ use crate::password::Passwords;
 use crate::projects::ProjectService;
 use crate::query::{parse_query_params, Query, QueryParams, ValidFilter};
 use crate::resource::{check_action_count, check_version, Meta, PagedQueryResponse, Repo};
+use crate::scopes::StoreGrant;
 use crate::storage::{Collection, Lookup};
 use crate::stores::Store;
 
 use super::actions::{apply, ActionContext, CustomerUpdate, CustomerUpdateAction};
 use super::draft::{build_customer, check_draft, AnonymousCartSignInMode, CustomerDraft};
+use super::fence::{check_gain, check_refs};
 use super::model::{AuthenticationMode, Customer, CustomerSignInResult, CUSTOMER_SCHEMA};
 use super::rules::{claims_changed, customer_uniqueness, visible_in_store, write_error};
 
@@ -168,11 +170,25 @@ impl CustomerService {
     }
 
     /// The stores of a new customer (D3): in-store, omitted means the path store, and a
-    /// given list must contain it.
+    /// given list must contain it; a limited `grant` reaches every one of them (F3).
     async fn draft_stores(
         &self,
         project: &str,
         store: Option<&str>,
+        grant: &StoreGrant,
+        given: Option<&[ResourceIdentifier]>,
+    ) -> ApiResult<Vec<KeyReference>> {
+        let keys = self.given_stores(project, store, grant, given).await?;
+        check_gain(grant, None, &keys)?;
+        Ok(keys)
+    }
+
+    /// [`Self::draft_stores`] before the grant's check of the result.
+    async fn given_stores(
+        &self,
+        project: &str,
+        store: Option<&str>,
+        grant: &StoreGrant,
         given: Option<&[ResourceIdentifier]>,
     ) -> ApiResult<Vec<KeyReference>> {
         let key_ref = |key: &str| KeyReference {
@@ -191,6 +207,8 @@ impl CustomerService {
             };
         };
         let resolved = self.resolve_stores(project, given).await?;
+        let refs: Vec<&ResourceIdentifier> = given.iter().collect();
+        check_refs(grant, &[], &refs, &resolved)?;
         let mut keys: Vec<KeyReference> = Vec::with_capacity(given.len());
         for r in given {
             r.resolve("store")?;
@@ -223,17 +241,19 @@ impl CustomerService {
     /// `POST /customers` and `POST /in-store/key={s}/customers` (sign-up). An
     /// `anonymousCart` becomes the new customer's cart and `anonymousId` hands over the
     /// session's carts; both are checked before the customer is stored.
+    /// The draft's `stores` may only name stores of `grant` (the caller's, F3).
     pub async fn create(
         &self,
         project: &str,
         store: Option<&str>,
+        grant: &StoreGrant,
         by: &ClientLogging,
         mut d: CustomerDraft,
     ) -> ApiResult<CustomerSignInResult> {
         check_draft(&d)?;
         reject_draft_references(&d)?;
         let stores = self
-            .draft_stores(project, store, d.stores.as_deref())
+            .draft_stores(project, store, grant, d.stores.as_deref())
             .await?;
         if let Some(l) = &d.locale {
             super::actions::check_locale(l, Some(&self.languages(project).await?))?;
@@ -369,11 +389,13 @@ impl CustomerService {
         self.repo.exists(Collection::Customers, project, &q).await
     }
 
-    /// `POST /customers/{id}` and `/key={key}`, global or in-store.
+    /// `POST /customers/{id}` and `/key={key}`, global or in-store; store actions may only
+    /// gain stores of `grant` (the caller's, F3).
     pub async fn update(
         &self,
         project: &str,
         store: Option<&str>,
+        grant: &StoreGrant,
         by: &ClientLogging,
         target: Lookup<'_>,
         u: CustomerUpdate,
@@ -381,14 +403,18 @@ impl CustomerService {
         check_action_count(u.actions.len())?;
         let current = self.get(project, store, target).await?;
         check_version(&current, u.version)?;
-        self.apply_and_save(project, by, &current, &u.actions).await
+        self.apply_and_save(project, grant, by, &current, &u.actions)
+            .await
     }
 
     /// Apply actions to a copy of `current` and store the result (claims re-checked when the
-    /// email, the stores or the customer number changed). Also used by the `/me` endpoints.
+    /// email, the stores or the customer number changed). The store fence of `grant` (F3) is
+    /// checked on the named stores before anything else and on the result before the write
+    /// (and so before any uniqueness check). Also used by the `/me` endpoints.
     pub async fn apply_and_save(
         &self,
         project: &str,
+        grant: &StoreGrant,
         by: &ClientLogging,
         current: &Customer,
         actions: &[CustomerUpdateAction],
@@ -397,6 +423,8 @@ impl CustomerService {
         // this future not `Send` for every lifetime, and axum handlers must be `Send`.
         let refs: Vec<&ResourceIdentifier> = actions.iter().flat_map(|a| a.store_refs()).collect();
         let stores = self.resolve_stores(project, refs).await?;
+        let named: Vec<_> = actions.iter().flat_map(|a| a.store_refs()).collect();
+        check_refs(grant, &current.stores, &named, &stores)?;
         let sets_locale = actions
             .iter()
             .any(|a| matches!(a, CustomerUpdateAction::SetLocale { locale: Some(_) }));
@@ -422,6 +450,9 @@ impl CustomerService {
                 languages: languages.as_deref(),
             };
             apply(&mut next, a, &ctx)?;
+            if a.is_store_action() {
+                check_gain(grant, Some(&current.stores), &next.stores)?;
+            }
         }
         self.save(project, by, current, next).await
     }

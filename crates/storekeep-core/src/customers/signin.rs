@@ -121,7 +121,10 @@ impl CustomerService {
     /// `POST /login` and `POST /in-store/key={s}/login` (and the password flow): the
     /// anonymous cart is merged or adopted per `anonymousCartSignInMode`, the carts of
     /// `anonymousId` are handed over, and the answer carries the customer's active cart (in
-    /// store `s` for the in-store endpoint), also when no anonymous cart was given.
+    /// store `s` for the in-store endpoint), also when no anonymous cart was given. In store
+    /// `s` the anonymous cart must be a cart of `s`, as on the Merge Cart endpoint (a cart of
+    /// no store or another store is 404, issue 21 item 9); sign-up differs: the docs let an
+    /// in-store sign-up take a cart without a store.
     pub async fn sign_in(
         &self,
         project: &str,
@@ -136,6 +139,9 @@ impl CustomerService {
             anonymous_id: s.anonymous_id,
             mode: s.anonymous_cart_sign_in_mode.unwrap_or_default(),
         };
+        if let (Some(_), Some(r)) = (store, &anonymous.cart) {
+            self.carts.visible_anonymous_cart(project, store, r).await?;
+        }
         self.sign_in_carts(project, store, customer, &anonymous)
             .await
     }

@@ -2,7 +2,7 @@
 
 use crate::common::{ClientLogging, Reference};
 use crate::error::{ApiError, ApiResult};
-use crate::scopes::{grants, insufficient_scope, Perm, Scope};
+use crate::scopes::{grants, insufficient_scope, Perm, Scope, StoreGrant};
 
 /// Who is calling: the token's client, project and scopes (and, for customer sessions, the
 /// customer or anonymous id and store).
@@ -39,6 +39,20 @@ impl Caller {
                 "Insufficient scope. This token of a customer signed in to store '{own}' can only be used on that store's endpoints (/in-store/key={own}/…)."
             ))),
             _ => Ok(()),
+        }
+    }
+
+    /// The stores this caller may write into a resource for `perm` (issue 21, F3), on a route
+    /// of `store` (`None` on project-wide routes): a token of an in-store customer session
+    /// holds only its store; a customer's or anonymous session's token on an in-store route
+    /// only that route's store (its scopes may be project-wide, but it acts as a shopper of
+    /// that store); any other token the stores its scopes grant `perm` for.
+    pub fn store_grant(&self, project: &str, perm: Perm, store: Option<&str>) -> StoreGrant {
+        let session = self.customer_id.is_some() || self.anonymous_id.is_some();
+        match (self.store_key.as_deref(), store) {
+            (Some(own), _) => StoreGrant::only(own),
+            (None, Some(s)) if session => StoreGrant::only(s),
+            _ => StoreGrant::of(&self.scopes, project, perm),
         }
     }
 

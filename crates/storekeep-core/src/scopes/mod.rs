@@ -4,6 +4,7 @@
 //! need with [`grants`], the one function that decides whether a set of scopes allows a
 //! permission in a project (and, for in-store routes, a store). Nothing here knows HTTP.
 
+mod grant;
 mod names;
 mod perm;
 
@@ -14,6 +15,7 @@ use std::fmt;
 
 use crate::common::valid_key;
 
+pub use grant::StoreGrant;
 pub use names::ScopeName;
 pub use perm::{grants, insufficient_scope, Perm};
 

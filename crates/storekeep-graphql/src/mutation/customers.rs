@@ -38,7 +38,9 @@ impl CustomerMutation {
         let store = store_of(&store_key);
         g.require_in(Perm::ManageCustomers, store).await?;
         let d: CustomerDraft = to_core(&draft)?;
-        let r = Box::pin(g.services.customers.create(&g.project, store, &g.by, d)).await?;
+        let grant = g.grant(Perm::ManageCustomers, store);
+        let svc = &g.services.customers;
+        let r = Box::pin(svc.create(&g.project, store, &grant, &g.by, d)).await?;
         Ok(CustomerSignInResult(r))
     }
 
@@ -75,10 +77,11 @@ impl CustomerMutation {
             version: version.0,
             actions: to_actions("CustomerUpdateAction", &actions)?,
         };
+        let grant = g.grant(Perm::ManageCustomers, store);
         let c = Box::pin(
             g.services
                 .customers
-                .update(&g.project, store, &g.by, target, u),
+                .update(&g.project, store, &grant, &g.by, target, u),
         )
         .await?;
         Ok(Some(Customer(c)))

@@ -10,6 +10,7 @@ use storekeep_core::customers::{
     CustomerDraft, CustomerEmailVerify, CustomerResetPassword, CustomerUpdate,
     MyCustomerChangePassword, MyCustomerSignin, Secret,
 };
+use storekeep_core::scopes::Perm;
 use storekeep_core::storage::Lookup;
 use storekeep_core::{ApiError, ApiResult};
 
@@ -43,7 +44,9 @@ impl MeMutation {
             map.insert("anonymousId".into(), Value::String(aid.clone()));
         }
         let d: CustomerDraft = from_wire(v)?;
-        let r = Box::pin(g.services.customers.create(&g.project, store, &g.by, d)).await?;
+        let grant = g.grant(Perm::ManageMyProfile, store);
+        let svc = &g.services.customers;
+        let r = Box::pin(svc.create(&g.project, store, &grant, &g.by, d)).await?;
         Ok(CustomerSignInResult(r))
     }
 

@@ -14,6 +14,7 @@ use storekeep_core::customers::{
     Customer, CustomerDraft, CustomerSignInResult, CustomerSignin, CustomerUpdate,
 };
 use storekeep_core::resource::PagedQueryResponse;
+use storekeep_core::scopes::Perm;
 use storekeep_core::storage::Lookup;
 use storekeep_core::{ApiError, ApiResult};
 
@@ -146,10 +147,11 @@ pub async fn create_customer(
     AppJson(d): AppJson<CustomerDraft>,
 ) -> HttpResult<(StatusCode, Json<CustomerSignInResult>)> {
     let store = ctx.store.as_deref();
+    let grant = ctx.grant(Perm::ManageCustomers);
     let created = s
         .services
         .customers
-        .create(&ctx.project, store, &ctx.by, d)
+        .create(&ctx.project, store, &grant, &ctx.by, d)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
@@ -213,10 +215,11 @@ pub async fn update_customer(
     AppJson(u): AppJson<CustomerUpdate>,
 ) -> HttpResult<Json<Customer>> {
     let store = ctx.store.as_deref();
+    let grant = ctx.grant(Perm::ManageCustomers);
     Ok(Json(
         s.services
             .customers
-            .update(&ctx.project, store, &ctx.by, p.target(), u)
+            .update(&ctx.project, store, &grant, &ctx.by, p.target(), u)
             .await?,
     ))
 }

@@ -14,6 +14,8 @@ use storekeep_core::customers::{
     MyCustomerChangePassword, MyCustomerDraft, MyCustomerSignin,
 };
 
+use storekeep_core::scopes::Perm;
+
 use super::{PathRoutes, Routes, Verb};
 use crate::error::HttpResult;
 use crate::extract::{AppJson, QueryPairs};
@@ -120,9 +122,10 @@ pub async fn sign_up_me(
 ) -> HttpResult<(StatusCode, Json<CustomerSignInResult>)> {
     let store = ctx.store.as_deref();
     let anonymous = ctx.caller.anonymous_id.as_deref();
+    let grant = ctx.grant(Perm::ManageMyProfile);
     let c = &s.services.customers;
     let created = c
-        .sign_up_me(&ctx.project, store, &ctx.by, d, anonymous)
+        .sign_up_me(&ctx.project, store, &grant, &ctx.by, d, anonymous)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

@@ -91,6 +91,15 @@ enum Then {
     MyToken(u16),
     /// GraphQL `me`: the caller's own customer (200), `null` for an anonymous session (404).
     OwnOrNull,
+    /// A write that would add a store the caller may not hold to the target (F3): a caller
+    /// limited to other stores ([`run::limited`]) gets 403 wherever it sees the target, before
+    /// any uniqueness check; everyone else this status if the target is visible, else 404.
+    Gain(u16),
+    /// A sign-up into a store the caller may not hold: limited callers 403, others this status.
+    GainNew(u16),
+    /// A write that would make the target global (in every store): limited callers get 403 for
+    /// the store customers they see; otherwise as [`Then::Vis`].
+    Globalize(u16),
 }
 
 /// One row of the matrix.
@@ -138,9 +147,50 @@ const DRAFT: Option<&str> = SIGNUP;
 const WRONG_VERSION: Option<&str> = MY_UPDATE;
 
 use Then::{
-    ActiveCart, CartList, CartVis, Created, Fixed, List, MyCart, MyCartList, MyToken, Own, OwnCart,
-    OwnOrNull, SignIn, Vis,
+    ActiveCart, CartList, CartVis, Created, Fixed, Gain, GainNew, Globalize, List, MyCart,
+    MyCartList, MyToken, Own, OwnCart, OwnOrNull, SignIn, Vis,
 };
+
+// Writes into other stores (issue 21, F3). Updates end with an action that fails, so that the
+// callers allowed to make them change nothing (400) and cells stay independent; sign-ups use
+// the target's email, so a caller allowed to make them meets `DuplicateField` (400) — which a
+// limited caller must never see for another store's email.
+const SIGNUP_AB: Option<&str> =
+    Some(r#"{"email":"{email}","password":"{pw}","stores":[{"key":"store-a"},{"key":"store-b"}]}"#);
+const ADD_B: Option<&str> = Some(
+    r#"{"version":{v},"actions":[{"action":"addStore","store":{"key":"store-b"}},{"action":"removeAddress","addressId":"none"}]}"#,
+);
+const SET_AB: Option<&str> = Some(
+    r#"{"version":{v},"actions":[{"action":"setStores","stores":[{"key":"store-a"},{"key":"store-b"}]},{"action":"removeAddress","addressId":"none"}]}"#,
+);
+const SET_B_BY_ID: Option<&str> = Some(
+    r#"{"version":{v},"actions":[{"action":"setStores","stores":[{"typeId":"store","id":"{sb}"}]},{"action":"removeAddress","addressId":"none"}]}"#,
+);
+const SET_NONE: Option<&str> = Some(
+    r#"{"version":{v},"actions":[{"action":"setStores","stores":[]},{"action":"removeAddress","addressId":"none"}]}"#,
+);
+const REMOVE_A: Option<&str> = Some(
+    r#"{"version":{v},"actions":[{"action":"removeStore","store":{"key":"store-a"}},{"action":"removeAddress","addressId":"none"}]}"#,
+);
+// In-store sign-ins naming an anonymous cart the store does not see (issue 21, item 9): one of
+// no store (by id), one of store B (by key).
+const SIGNIN_STRAY: Option<&str> =
+    Some(r#"{"email":"{email}","password":"{pw}","anonymousCart":{"id":"{stray}"}}"#);
+const SIGNIN_STRAY_B: Option<&str> = Some(
+    r#"{"email":"{email}","password":"{pw}","anonymousCart":{"typeId":"cart","key":"stray-b"}}"#,
+);
+const G_SIGN_UP_AB: Option<&str> = Some(
+    r#"{"query":"mutation($e:String!,$p:String!,$s:KeyReferenceInput){customerSignUp(draft:{email:$e,password:$p,stores:[{key:\"store-a\"},{key:\"store-b\"}]},storeKey:$s){customer{id}}}","variables":{"e":"{email}","p":"{pw}","s":{sv}}}"#,
+);
+const G_SIGN_ME_UP_AB: Option<&str> = Some(
+    r#"{"query":"mutation($e:String!,$p:String!,$s:KeyReferenceInput){customerSignMeUp(draft:{email:$e,password:$p,stores:[{key:\"store-a\"},{key:\"store-b\"}]},storeKey:$s){customer{id}}}","variables":{"e":"{email}","p":"{pw}","s":{sv}}}"#,
+);
+const G_ADD_B: Option<&str> = Some(
+    r#"{"query":"mutation($t:String,$s:KeyReferenceInput){updateCustomer(id:$t,version:{v},storeKey:$s,actions:[{addStore:{store:{key:\"store-b\"}}},{removeAddress:{addressId:\"none\"}}]){id}}","variables":{"t":"{t}","s":{sv}}}"#,
+);
+const G_SIGN_IN_STRAY: Option<&str> = Some(
+    r#"{"query":"mutation($e:String!,$p:String!,$c:String,$s:KeyReferenceInput){customerSignIn(draft:{email:$e,password:$p,anonymousCart:{id:$c}},storeKey:$s){customer{id}}}","variables":{"e":"{email}","p":"{pw}","c":"{stray}","s":{sv}}}"#,
+);
 
 const CART: Option<&str> = Some(r#"{"currency":"EUR"}"#);
 const NOT_A_DRAFT: Option<&str> = Some("[]");
@@ -232,6 +282,15 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/in-store/key=store-a/customers/password/reset", RESET, ADMIN_A, Vis(409)),
     row(POST, "/{p}/in-store/key=store-a/customers/email/confirm", CONFIRM, ADMIN_A, Vis(409)),
     row(POST, "/{p}/in-store/key=store-a/login", SIGNIN, ADMIN_A, SignIn(200, 400)),
+    // Writes into other stores through store A (F3) and foreign anonymous carts (item 9).
+    row(POST, "/{p}/in-store/key=store-a/customers", SIGNUP_AB, ADMIN_A, GainNew(400)),
+    row(POST, "/{p}/in-store/key=store-a/customers/{t}", ADD_B, ADMIN_A, Gain(400)),
+    row(POST, "/{p}/in-store/key=store-a/customers/{t}", SET_AB, ADMIN_A, Gain(400)),
+    row(POST, "/{p}/in-store/key=store-a/customers/key={key}", SET_B_BY_ID, ADMIN_A, Gain(400)),
+    row(POST, "/{p}/in-store/key=store-a/customers/{t}", SET_NONE, ADMIN_A, Globalize(400)),
+    row(POST, "/{p}/in-store/key=store-a/customers/{t}", REMOVE_A, ADMIN_A, Globalize(400)),
+    row(POST, "/{p}/in-store/key=store-a/login", SIGNIN_STRAY, ADMIN_A, SignIn(404, 400)),
+    row(POST, "/{p}/in-store/key=store-a/login", SIGNIN_STRAY_B, ADMIN_A, SignIn(404, 400)),
     // Customers in store B (the store admin of A has no scope here).
     row(POST, "/{p}/in-store/key=store-b/customers", DRAFT, ADMIN_B, Created),
     row(GET, "/{p}/in-store/key=store-b/customers/{t}", None, ADMIN_B, Vis(200)),
@@ -249,6 +308,7 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/in-store/key=store-b/customers/password/reset", RESET, ADMIN_B, Vis(409)),
     row(POST, "/{p}/in-store/key=store-b/customers/email/confirm", CONFIRM, ADMIN_B, Vis(409)),
     row(POST, "/{p}/in-store/key=store-b/login", SIGNIN, ADMIN_B, SignIn(200, 400)),
+    row(POST, "/{p}/in-store/key=store-b/login", SIGNIN_STRAY, ADMIN_B, SignIn(404, 400)),
     // My Customer, project-wide (auth.md §6).
     row(GET, "/{p}/me", None, ME_CUSTOMER_P, Own(200)),
     row(HEAD, "/{p}/me", None, ME_CUSTOMER_P, Own(200)),
@@ -266,6 +326,7 @@ static ROWS: &[Row] = &[
     row(DEL, "/{p}/in-store/key=store-a/me?version=999", None, ME_CUSTOMER_A, Own(409)),
     row(POST, "/{p}/in-store/key=store-a/me/password", MY_PW, ME_CUSTOMER_A, Own(409)),
     row(POST, "/{p}/in-store/key=store-a/me/signup", SIGNUP, ME_ANY_A, Created),
+    row(POST, "/{p}/in-store/key=store-a/me/signup", SIGNUP_AB, ME_ANY_A, GainNew(400)),
     row(POST, "/{p}/in-store/key=store-a/me/login", SIGNIN, ME_ANY_A, SignIn(200, 400)),
     row(POST, "/{p}/in-store/key=store-a/me/password/reset", RESET, ME_ANY_A, MyToken(409)),
     row(POST, "/{p}/in-store/key=store-a/me/email/confirm", CONFIRM, ME_ANY_A, MyToken(409)),
@@ -276,6 +337,7 @@ static ROWS: &[Row] = &[
     row(DEL, "/{p}/in-store/key=store-b/me?version=999", None, ME_CUSTOMER_B, Own(409)),
     row(POST, "/{p}/in-store/key=store-b/me/password", MY_PW, ME_CUSTOMER_B, Own(409)),
     row(POST, "/{p}/in-store/key=store-b/me/signup", SIGNUP, ME_ANY_B, Created),
+    row(POST, "/{p}/in-store/key=store-b/me/signup", SIGNUP_AB, ME_ANY_B, GainNew(400)),
     row(POST, "/{p}/in-store/key=store-b/me/login", SIGNIN, ME_ANY_B, SignIn(200, 400)),
     row(POST, "/{p}/in-store/key=store-b/me/password/reset", RESET, ME_ANY_B, MyToken(409)),
     row(POST, "/{p}/in-store/key=store-b/me/email/confirm", CONFIRM, ME_ANY_B, MyToken(409)),
@@ -356,6 +418,10 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/graphql#key=store-a", G_IN_STORE_ME, SHOPPER_A, OwnOrNull),
     row(POST, "/{p}/graphql#key=store-a", G_UPDATE_ME, ME_CUSTOMER_A, Own(409)),
     row(POST, "/{p}/graphql#key=store-a", G_SIGN_ME_IN, ME_ANY_A, SignIn(200, 400)),
+    row(POST, "/{p}/graphql#key=store-a", G_SIGN_UP_AB, ADMIN_A, GainNew(400)),
+    row(POST, "/{p}/graphql#key=store-a", G_ADD_B, ADMIN_A, Gain(400)),
+    row(POST, "/{p}/graphql#key=store-a", G_SIGN_ME_UP_AB, ME_ANY_A, GainNew(400)),
+    row(POST, "/{p}/graphql#key=store-a", G_SIGN_IN_STRAY, ADMIN_A, SignIn(404, 400)),
     row(POST, "/{p}/graphql#key=store-b", G_IN_STORE, ADMIN_B, Vis(200)),
     row(POST, "/{p}/graphql#key=store-b", G_IN_STORE_QUERY, ADMIN_B, List),
     row(POST, "/{p}/graphql#key=store-b", G_SIGN_IN, ADMIN_B, SignIn(200, 400)),
@@ -401,6 +467,7 @@ async fn zero_leaks() {
             }
         }
         assert_eq!(cells, ROWS.len() * KINDS.len() * 6);
+        m.check_strays_untouched().await;
     })
     .await;
 }

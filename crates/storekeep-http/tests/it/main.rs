@@ -19,6 +19,7 @@ mod carts_merge;
 mod customers;
 mod customers_in_store;
 mod customers_login;
+mod customers_store_fence;
 mod customers_tokens;
 mod graphql;
 mod hostile_input;

@@ -338,3 +338,40 @@ async fn api_client_tokens_are_refused() {
     })
     .await;
 }
+
+/// Issue 21 item 9, `/me/login` and `customerSignMeIn` in a store: the session's carts of no
+/// store or of another store are not visible there, so such a sign-in takes none of them.
+#[tokio::test]
+async fn in_store_me_login_takes_only_carts_of_that_store() {
+    Shop::each(|s| async move {
+        for graphql in [false, true] {
+            let anon = access(&s.anonymous().await);
+            let none = my_cart(&s, None, &anon, json!({"currency": "EUR"})).await;
+            later().await;
+            let in_b = my_cart(&s, Some(B), &anon, json!({"currency": "EUR"})).await;
+            let r = if graphql {
+                let q = json!({
+                    "query": "mutation($e:String!,$p:String!){customerSignMeIn(storeKey:\"store-a\",draft:{email:$e,password:$p}){customer{id} cart{id}}}",
+                    "variables": {"e": s.g1.email, "p": PW},
+                });
+                let (status, r) = s.post(&format!("/{}/graphql", s.p), &anon, q).await;
+                assert_eq!(status, StatusCode::OK, "{r}");
+                r["data"]["customerSignMeIn"].clone()
+            } else {
+                let login = json!({"email": s.g1.email, "password": PW});
+                let (status, r) = s.post(&s.me(Some(A), "/login"), &anon, login).await;
+                assert_eq!(status, StatusCode::OK, "{r}");
+                r
+            };
+            assert_eq!(r["customer"]["id"], s.g1.id.as_str(), "{r}");
+            assert!(r["cart"].is_null(), "no cart of store A: {r}");
+            for c in [&none, &in_b] {
+                let uri = s.me(None, &format!("/carts/{}", id(c)));
+                let (status, mine) = s.get(&uri, &anon).await;
+                assert_eq!(status, StatusCode::OK, "still the session's: {mine}");
+                assert!(mine["customerId"].is_null(), "{mine}");
+            }
+        }
+    })
+    .await;
+}

@@ -19,6 +19,7 @@ use axum::http::{header, Method, Request, StatusCode};
 use serde_json::{json, Value};
 use storekeep_core::common::ClientLogging;
 use storekeep_core::password::{PasswordConfig, Passwords};
+use storekeep_core::scopes::StoreGrant;
 use storekeep_http::{router, AppState};
 
 use crate::harness::{basic, each, Harness};
@@ -74,6 +75,7 @@ async fn new_customer(h: &Harness, name: &str, store: Option<&str>) -> Cust {
         .create(
             &h.project,
             None,
+            &StoreGrant::Any,
             &ClientLogging::default(),
             serde_json::from_value(d).unwrap(),
         )

@@ -34,6 +34,11 @@ pub struct Matrix {
     /// The anonymous session's id and carts.
     anon_id: String,
     anon_carts: Vec<String>,
+    /// Carts of another anonymous session: of no store (`{stray}`) and of store B (key
+    /// `stray-b`). No in-store sign-in may take them (item 9).
+    strays: Vec<String>,
+    /// The id of store B (`{sb}`).
+    store_b_id: String,
     fresh: AtomicUsize,
 }
 
@@ -84,9 +89,28 @@ fn signs_in(t: &Target, store: Option<&str>) -> bool {
     }
 }
 
+/// Does a store-changing update change what the target is in? An added store always does;
+/// making a customer global only when it is not global yet.
+fn gains(then: Then, t: &Target) -> bool {
+    match then {
+        Then::Globalize(_) => t.store.is_some(),
+        _ => true,
+    }
+}
+
 /// Project rows see every cart; a store only the carts in it.
 fn cart_visible(t: &Target, store: Option<&str>) -> bool {
     store.is_none() || t.cart_store == store
+}
+
+/// Is the kind's token limited to stores other than everything (F3)? The store admin of A
+/// holds store A only; a shopper's token on an in-store row holds that row's store only.
+pub fn limited(kind: Kind, store: Option<&str>) -> bool {
+    match kind {
+        Kind::StoreAdminA => true,
+        Kind::CustA | Kind::CustB | Kind::Global | Kind::Anon => store.is_some(),
+        Kind::ProjectAdmin | Kind::Foreign => false,
+    }
 }
 
 /// The fixture name of a kind's own customer.
@@ -101,19 +125,22 @@ fn own(kind: Kind) -> Option<&'static str> {
 
 /// The REST status a GraphQL answer stands for: 403 for another project's token (refused
 /// before any operation runs), else its error code's status, else 200 when the `subject`
-/// customer is in `data` and 404 when it is not (`null`).
+/// customer is in `data` and 404 when it is not (`null`). GraphQL answers 200, or 400 when an
+/// error is `InvalidInput`.
 fn gql_status(status: StatusCode, out: &Value, subject: Option<&str>) -> u16 {
     if status == StatusCode::FORBIDDEN {
         return 403;
     }
+    let code = out["errors"][0]["extensions"]["code"].as_str();
     assert!(
-        status == StatusCode::OK,
+        status == StatusCode::OK
+            || (status == StatusCode::BAD_REQUEST && code == Some("InvalidInput")),
         "GraphQL answers 200: {status} {out}"
     );
-    match out["errors"][0]["extensions"]["code"].as_str() {
+    match code {
         Some("insufficient_scope") => 403,
         Some("ConcurrentModification") => 409,
-        Some("InvalidCredentials") => 400,
+        Some("InvalidCredentials" | "DuplicateField" | "InvalidInput") => 400,
         Some("ResourceNotFound") => 404,
         Some(other) => panic!("unexpected GraphQL error {other}: {out}"),
         None => match subject {
@@ -132,7 +159,8 @@ fn cart_stores(name: &str, store: Option<&'static str>) -> Vec<Option<&'static s
     }
 }
 
-/// Create a cart (for `owner`, a `customerId` or `anonymousId` field) in a store or none.
+/// Create a cart (for `owner`, a `customerId` or `anonymousId` field and maybe a `key`) in a
+/// store or none.
 async fn cart(shop: &Shop, owner: Value, store: Option<&str>) -> String {
     let in_store = store
         .map(|s| format!("/in-store/key={s}"))
@@ -207,6 +235,21 @@ impl Matrix {
         for cs in [None, Some(A), Some(B)] {
             anon_carts.push(cart(&shop, json!({"anonymousId": anon_id}), cs).await);
         }
+        let mut strays = Vec::new();
+        for (key, cs) in [("stray-none", None), ("stray-b", Some(B))] {
+            let owner = json!({"anonymousId": "stray-session", "key": key});
+            strays.push(cart(&shop, owner, cs).await);
+        }
+        let (_, sb) = shop
+            .h
+            .call(
+                Method::GET,
+                &format!("/{p}/stores/key={B}"),
+                Some(&shop.h.admin_token),
+                None,
+            )
+            .await;
+        let store_b_id = sb["id"].as_str().unwrap().to_string();
         let mut tokens = Vec::new();
         for kind in KINDS {
             tokens.push(match kind {
@@ -228,6 +271,8 @@ impl Matrix {
             targets,
             anon_id,
             anon_carts,
+            strays,
+            store_b_id,
             fresh: AtomicUsize::new(0),
         }
     }
@@ -248,6 +293,8 @@ impl Matrix {
             .replace("?where", "?where=id%3D%22{t}%22")
             .replace("?cart", "?where=id%3D%22{c}%22")
             .replace("{c}", &t.cart)
+            .replace("{stray}", &self.strays[0])
+            .replace("{sb}", &self.store_b_id)
             .replace("{p}", &self.shop.p)
             .replace("{t}", &t.c.id)
             .replace("{key}", &t.key)
@@ -271,7 +318,14 @@ impl Matrix {
             other => other,
         };
         match then {
-            Then::Vis(ok) if visible(t, store) => ok,
+            Then::GainNew(_) if limited(kind, store) => 403,
+            Then::GainNew(ok) => ok,
+            Then::Gain(_) | Then::Globalize(_)
+                if limited(kind, store) && visible(t, store) && gains(then, t) =>
+            {
+                403
+            }
+            Then::Vis(ok) | Then::Gain(ok) | Then::Globalize(ok) if visible(t, store) => ok,
             Then::SignIn(ok, _) if signs_in(t, store) => ok,
             Then::SignIn(_, fail) => fail,
             Then::List => 200,
@@ -291,6 +345,8 @@ impl Matrix {
             }
             Then::MyCart(ok) if own(kind) == Some(t.name) && cart_visible(t, store) => ok,
             Then::Vis(_)
+            | Then::Gain(_)
+            | Then::Globalize(_)
             | Then::MyToken(_)
             | Then::OwnOrNull
             | Then::CartVis(_)
@@ -307,6 +363,10 @@ impl Matrix {
         let body = row
             .body
             .map(|b| serde_json::from_str::<Value>(&self.fill(b, t, store)).unwrap());
+        let request = format!(
+            "{uri} {}",
+            body.as_ref().map(Value::to_string).unwrap_or_default()
+        );
         let token = Some(self.tokens[k].as_str());
         let (status, out) = self
             .shop
@@ -315,14 +375,21 @@ impl Matrix {
             .await;
         let what = format!("{} {} as {kind:?} on {}", row.method, row.path, t.name);
         let want = self.expected(row, k, kind, t);
-        self.check_leaks(kind, t, &out, &what);
+        self.check_leaks(kind, t, &out, &what, &request);
+        if want == 403 {
+            let text = out.to_string();
+            assert!(
+                !text.contains(&t.c.email) && !text.contains(&t.c.id),
+                "{what}: {text}"
+            );
+        }
         if path.ends_with("/graphql") {
             let subject = match row.then {
                 Then::Own(_) | Then::OwnOrNull => self.own_id(kind),
                 _ => Some(t.c.id.as_str()),
             };
             assert_eq!(gql_status(status, &out, subject), want, "{what}: {out}");
-            if want != 200 {
+            if want != 200 && !request.contains(&t.c.email) {
                 assert!(!out.to_string().contains(&t.c.email), "{what}: {out}");
             }
             return;
@@ -344,10 +411,12 @@ impl Matrix {
 
     /// No answer names a customer, or shows a cart, other than the target's and the
     /// caller's own (a customer token's customer appears e.g. in `createdBy` of what it
-    /// writes); the anonymous session's carts show only to it.
-    fn check_leaks(&self, kind: Kind, t: &Target, out: &Value, what: &str) {
+    /// writes); the anonymous session's carts show only to it, the stray carts to nobody.
+    /// Echoing what the request itself says (`request`: its URI and body) is no leak.
+    fn check_leaks(&self, kind: Kind, t: &Target, out: &Value, what: &str, request: &str) {
         let text = out.to_string();
         let mine = own(kind);
+        let shows = |secret: &str| text.contains(secret) && !request.contains(secret);
         for other in &self.targets {
             if other.name == t.name || Some(other.name) == mine {
                 continue;
@@ -358,16 +427,33 @@ impl Matrix {
                 .chain(carts)
             {
                 assert!(
-                    !text.contains(secret.as_str()),
+                    !shows(secret),
                     "LEAK {what}: the answer names {} or its carts: {text}",
                     other.name
                 );
             }
         }
+        let mut hidden: Vec<&String> = self.strays.iter().collect();
         if kind != Kind::Anon {
-            for secret in self.anon_carts.iter().chain([&self.anon_id]) {
-                assert!(!text.contains(secret.as_str()), "LEAK {what}: {text}");
-            }
+            hidden.extend(self.anon_carts.iter().chain([&self.anon_id]));
+        }
+        for secret in hidden {
+            assert!(!shows(secret), "LEAK {what}: {text}");
+        }
+    }
+
+    /// After the whole matrix: no sign-in took a stray cart (item 9).
+    pub async fn check_strays_untouched(&self) {
+        for id in &self.strays {
+            let uri = format!("/{}/carts/{id}", self.shop.p);
+            let h = &self.shop.h;
+            let (status, c) = h.call(Method::GET, &uri, Some(&h.admin_token), None).await;
+            assert_eq!(status, StatusCode::OK, "{c}");
+            assert!(
+                c["customerId"].is_null(),
+                "a sign-in took the stray cart: {c}"
+            );
+            assert_eq!(c["cartState"], "Active", "{c}");
         }
     }
 }

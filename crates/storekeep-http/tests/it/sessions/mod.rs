@@ -18,6 +18,7 @@ use serde_json::{json, Value};
 use storekeep_core::common::ClientLogging;
 use storekeep_core::oauth::ThrottleConfig;
 use storekeep_core::password::{PasswordConfig, Passwords};
+use storekeep_core::scopes::StoreGrant;
 use storekeep_http::{router, AppState};
 
 use crate::harness::{basic, each, Harness};
@@ -234,7 +235,13 @@ pub async fn new_customer(h: &Harness, name: &str, store: Option<&str>) -> Cust 
     let created = h
         .services
         .customers
-        .create(&h.project, None, &ClientLogging::default(), draft)
+        .create(
+            &h.project,
+            None,
+            &StoreGrant::Any,
+            &ClientLogging::default(),
+            draft,
+        )
         .await
         .unwrap();
     Cust {

@@ -20,6 +20,7 @@ use storekeep_core::customers::{Customer, CustomerService, CustomerSignInResult}
 use storekeep_core::error::{ApiError, ApiResult};
 use storekeep_core::projects::{ProjectDraft, ProjectService};
 use storekeep_core::resource::Repo;
+use storekeep_core::scopes::StoreGrant;
 use storekeep_core::storage::{Lookup, Storage};
 use storekeep_core::stores::StoreService;
 
@@ -104,7 +105,7 @@ impl World {
         }
         let d = serde_json::from_value(d).expect("customer draft");
         self.customers
-            .create(&self.p, None, &self.by, d)
+            .create(&self.p, None, &StoreGrant::Any, &self.by, d)
             .await
             .unwrap_or_else(|e| panic!("sign up {email}: {e:?}"))
             .customer
@@ -172,7 +173,10 @@ impl World {
             body["password"] = json!("pw");
         }
         let d = serde_json::from_value(body).expect("customer draft");
-        self.customers.create(&self.p, store, &self.by, d).await
+        let any = StoreGrant::Any;
+        self.customers
+            .create(&self.p, store, &any, &self.by, d)
+            .await
     }
 }
 

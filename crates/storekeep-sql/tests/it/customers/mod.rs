@@ -22,6 +22,7 @@ use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::projects::{ProjectDraft, ProjectService};
 use storekeep_core::query::QueryParams;
 use storekeep_core::resource::Repo;
+use storekeep_core::scopes::StoreGrant;
 use storekeep_core::storage::{Lookup, Storage};
 use storekeep_core::stores::StoreService;
 
@@ -118,7 +119,12 @@ impl World {
             draft["password"] = json!("pw");
         }
         let d: CustomerDraft = serde_json::from_value(draft).expect("customer draft");
-        Ok(self.svc.create(&self.p, store, &self.by, d).await?.customer)
+        let any = StoreGrant::Any;
+        Ok(self
+            .svc
+            .create(&self.p, store, &any, &self.by, d)
+            .await?
+            .customer)
     }
 
     /// Sign up a customer with this email, failing the test on error.
@@ -149,7 +155,14 @@ impl World {
             serde_json::from_value(json!({"version": c.meta.version, "actions": actions}))
                 .expect("customer update");
         self.svc
-            .update(&self.p, store, &self.by, Lookup::Id(&c.meta.id), u)
+            .update(
+                &self.p,
+                store,
+                &StoreGrant::Any,
+                &self.by,
+                Lookup::Id(&c.meta.id),
+                u,
+            )
             .await
     }
 

@@ -7,6 +7,7 @@ use serde_json::json;
 use storekeep_core::customers::CustomerService;
 use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::projects::ProjectService;
+use storekeep_core::scopes::StoreGrant;
 use storekeep_core::storage::Storage;
 
 use super::{cheap, code, world, World};
@@ -155,10 +156,12 @@ async fn password_policy(store: Arc<dyn Storage>, _: Kind) {
     let d = |pw: &str| {
         serde_json::from_value(json!({"email": format!("{pw}@x.io"), "password": pw})).unwrap()
     };
-    let r = strict.create(&w.p, None, &w.by, d("short")).await;
+    let r = strict
+        .create(&w.p, None, &StoreGrant::Any, &w.by, d("short"))
+        .await;
     assert_eq!(code(r), "InvalidInput");
     let c = strict
-        .create(&w.p, None, &w.by, d("long-enough"))
+        .create(&w.p, None, &StoreGrant::Any, &w.by, d("long-enough"))
         .await
         .unwrap()
         .customer;

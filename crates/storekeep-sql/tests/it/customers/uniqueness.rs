@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use storekeep_core::scopes::StoreGrant;
 use storekeep_core::storage::Storage;
 
 use super::{assert_dup_email, code, world, World};
@@ -41,7 +42,8 @@ async fn race(w: &World, n: usize, email: &str, stores: &[&[&str]]) -> Vec<bool>
                 "email": email, "password": "pw", "stores": stores
             }))
             .expect("draft");
-            svc.create(&p, None, &Default::default(), d).await
+            svc.create(&p, None, &StoreGrant::Any, &Default::default(), d)
+                .await
         }));
     }
     let mut out = Vec::new();

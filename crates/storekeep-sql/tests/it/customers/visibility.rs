@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde_json::json;
 use storekeep_core::customers::CustomerUpdate;
 use storekeep_core::query::QueryParams;
+use storekeep_core::scopes::StoreGrant;
 use storekeep_core::storage::{Lookup, Storage};
 
 use super::{code, world};
@@ -60,7 +61,11 @@ async fn in_store_reads_and_writes(store: Arc<dyn Storage>, _: Kind) {
     assert_eq!(g2.first_name.as_deref(), Some("X"));
     assert_eq!(g2.meta.version, 2);
     let u: CustomerUpdate = serde_json::from_value(json!({"version": 1, "actions": set})).unwrap();
-    let r = w.svc.update(&w.p, s1, &w.by, Lookup::Key("kb"), u).await;
+    let any = StoreGrant::Any;
+    let r = w
+        .svc
+        .update(&w.p, s1, &any, &w.by, Lookup::Key("kb"), u)
+        .await;
     assert_eq!(code(r), "ResourceNotFound");
 
     let r = w
