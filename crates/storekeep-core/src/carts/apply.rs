@@ -260,16 +260,17 @@ fn set_customer(cart: &mut Cart, id: Option<&str>, ctx: &CartContext<'_>) -> Api
         cart.customer_group = None;
         return Ok(());
     };
+    // A customer the cart's store does not see (of another store) is answered as one that
+    // does not exist (issue 21, F8): the same error, so the two cannot be told apart.
     let customer = ctx
         .customers
         .iter()
-        .find(|c| c.meta.id == id)
+        .find(|c| c.meta.id == id && c.visible_in(cart.store_key()))
         .ok_or_else(|| ApiError::ReferencedResourceNotFound {
             type_id: "customer".into(),
             id: Some(id.to_string()),
             key: None,
         })?;
-    check_customer_store(customer, cart.store_key())?;
     cart.customer_id = Some(id.to_string());
     cart.customer_group = customer.customer_group.clone();
     Ok(())

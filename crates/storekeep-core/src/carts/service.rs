@@ -15,7 +15,7 @@ use crate::storage::{Collection, Lookup, Uniqueness};
 use crate::stores::Store;
 
 use super::actions::{CartUpdate, CartUpdateAction};
-use super::apply::{apply_all, check_customer_store, check_store_country, CartContext};
+use super::apply::{apply_all, check_store_country, CartContext};
 use super::draft::{build_cart, check_draft, CartDraft};
 use super::model::{Cart, CART_SCHEMA};
 use super::rules::{active, id_cmp, newest_first, scope_filter, visible, Owner};
@@ -116,6 +116,33 @@ impl CartService {
         Ok(found)
     }
 
+    /// The customer (`customerId`) of a new cart, in `store` if the cart has one. A cart in a
+    /// store may belong to a global customer or a customer of that store. Since 2025-07-09
+    /// the API answers 400 `InvalidInput` when creating a cart in a store for a customer that
+    /// does not exist (release note "improved error handling for invalid customers in
+    /// store-specific carts"); a customer of another store gets the very same answer (issue
+    /// 21, F8), so that a store's client cannot tell the two apart. A cart without a store
+    /// for an unknown customer stays `ReferencedResourceNotFound`.
+    async fn draft_customer(
+        &self,
+        project: &str,
+        id: &str,
+        store: Option<&str>,
+    ) -> ApiResult<Customer> {
+        match (self.customer(project, id).await?, store) {
+            (Some(c), s) if c.visible_in(s) => Ok(c),
+            (_, Some(s)) => Err(ApiError::InvalidInput(format!(
+                "The customer with ID '{id}' was not found in store '{s}': a cart of a store \
+                 belongs to a customer of that store or to a global customer."
+            ))),
+            (_, None) => Err(ApiError::ReferencedResourceNotFound {
+                type_id: "customer".into(),
+                id: Some(id.to_string()),
+                key: None,
+            }),
+        }
+    }
+
     /// `POST /carts`, `POST /in-store/key={s}/carts` and the `/me/carts` variants (`owner`).
     pub async fn create(
         &self,
@@ -142,18 +169,12 @@ impl CartService {
             check_store_country(Some(&store_ref(&s.key)), &country_codes(s), c)?;
         }
         let customer = match &d.customer_id {
-            Some(id) => Some(self.customer(project, id).await?.ok_or_else(|| {
-                ApiError::ReferencedResourceNotFound {
-                    type_id: "customer".into(),
-                    id: Some(id.clone()),
-                    key: None,
-                }
-            })?),
+            Some(id) => {
+                let in_store = cart_store.as_ref().map(|s| s.key.as_str());
+                Some(self.draft_customer(project, id, in_store).await?)
+            }
             None => None,
         };
-        if let Some(c) = &customer {
-            check_customer_store(c, cart_store.as_ref().map(|s| s.key.as_str()))?;
-        }
         let p = self.projects.get(project).await?;
         if let Some(l) = &d.locale {
             check_locale(l, Some(&p.languages))?;

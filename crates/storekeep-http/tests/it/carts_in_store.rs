@@ -225,53 +225,75 @@ async fn create_binds_the_cart_to_the_store() {
     .await;
 }
 
+/// A cart of store s1 belongs to a customer of s1 or a global one. Creating one for a customer
+/// that does not exist is 400 `InvalidInput` since 2025-07-09 (issue 14, item 3); one for a
+/// customer of another store gets the very same answer (issue 21, F8), on the in-store and the
+/// project endpoint alike; `setCustomerId` answers both with `ReferencedResourceNotFound`.
 #[tokio::test]
 async fn store_specific_customers_own_carts_of_their_stores_only() {
     each(|h| async move {
         let (c1, _, _) = two_stores(&h).await;
         let of_s2 = id(&customer(&h, &in_store(&h, "s2"), "two@x.de").await);
         let global = id(&customer(&h, &project(&h), "glob@x.de").await);
+        let unknown = uuid::Uuid::new_v4().to_string();
         let s1 = in_store(&h, "s1");
-        let draft = json!({"currency": "EUR", "customerId": of_s2});
-        let (status, body) = admin(
-            &h,
-            Method::POST,
-            &format!("{s1}/carts"),
-            Some(draft.clone()),
-        )
-        .await;
+        let answer = |body: &Value, who: &str| body.to_string().replace(who, "{customer}");
+        let mut answers = Vec::new();
+        for who in [&of_s2, &unknown] {
+            let draft = json!({"currency": "EUR", "customerId": who});
+            let (status, body) = admin(
+                &h,
+                Method::POST,
+                &format!("{s1}/carts"),
+                Some(draft.clone()),
+            )
+            .await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::BAD_REQUEST, "InvalidInput"),
+                "{body}"
+            );
+            answers.push(answer(&body, who));
+            let mut in_s1 = draft;
+            in_s1["store"] = json!({"key": "s1"});
+            let uri = format!("{}/carts", project(&h));
+            let (status, body) = admin(&h, Method::POST, &uri, Some(in_s1)).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::BAD_REQUEST, "InvalidInput"),
+                "{body}"
+            );
+            answers.push(answer(&body, who));
+            let set = update(&c1, json!({"action": "setCustomerId", "customerId": who}));
+            let uri = format!("{s1}/carts/{}", id(&c1));
+            let (status, body) = admin(&h, Method::POST, &uri, Some(set)).await;
+            assert_eq!(
+                (status, code(&body)),
+                (StatusCode::BAD_REQUEST, "ReferencedResourceNotFound"),
+                "{body}"
+            );
+            answers.push(answer(&body, who));
+        }
         assert_eq!(
-            (status, code(&body)),
-            (StatusCode::BAD_REQUEST, "InvalidOperation"),
-            "{body}"
+            answers[..3],
+            answers[3..],
+            "the same answers for both customers"
         );
-        let mut in_s1 = draft.clone();
-        in_s1["store"] = json!({"key": "s1"});
+        // Without a store, an unknown customer is a reference that does not resolve.
+        let draft = json!({"currency": "EUR", "customerId": unknown});
         let (status, body) = admin(
             &h,
             Method::POST,
             &format!("{}/carts", project(&h)),
-            Some(in_s1),
+            Some(draft),
         )
         .await;
         assert_eq!(
             (status, code(&body)),
-            (StatusCode::BAD_REQUEST, "InvalidOperation"),
-            "project-wide too"
+            (StatusCode::BAD_REQUEST, "ReferencedResourceNotFound")
         );
-        let set = update(&c1, json!({"action": "setCustomerId", "customerId": of_s2}));
-        let (status, body) = admin(
-            &h,
-            Method::POST,
-            &format!("{s1}/carts/{}", id(&c1)),
-            Some(set),
-        )
-        .await;
-        assert_eq!(
-            (status, code(&body)),
-            (StatusCode::BAD_REQUEST, "InvalidOperation"),
-            "{body}"
-        );
+        assert_eq!(body["errors"][0]["typeId"], "customer");
+        let draft = json!({"currency": "EUR", "customerId": of_s2});
         let ok = new_cart(&h, &in_store(&h, "s2"), draft).await;
         assert_eq!(ok["customerId"], json!(of_s2));
         let g = new_cart(&h, &s1, json!({"currency": "EUR", "customerId": global})).await;

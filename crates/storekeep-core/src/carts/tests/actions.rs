@@ -147,11 +147,16 @@ fn set_customer_id_checks_existence_and_the_store_rule() {
     // No store: any customer.
     run_with(&mut c, set("one"), &ctx).unwrap();
     assert_eq!(c.customer_id.as_deref(), Some("one"));
-    // In store s2: only global customers or customers of s2.
+    // In store s2: only global customers or customers of s2; a customer of another store is
+    // answered as an unknown one (issue 21, F8).
     c.store = Some(store_ref("s2"));
     let e = run_with(&mut c, set("one"), &ctx).unwrap_err();
-    assert_eq!(e.code(), "InvalidOperation");
-    assert!(e.to_string().contains("not assigned to store 's2'"), "{e}");
+    assert_eq!(e.code(), "ReferencedResourceNotFound");
+    let unknown = run_with(&mut c, set("missing"), &ctx).unwrap_err();
+    assert_eq!(
+        e.to_string().replace("'one'", "'missing'"),
+        unknown.to_string()
+    );
     run_with(&mut c, set("g"), &ctx).unwrap();
     c.store = Some(store_ref("s1"));
     run_with(&mut c, set("one"), &ctx).unwrap();
