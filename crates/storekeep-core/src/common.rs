@@ -141,6 +141,14 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Could `s` be the id of a resource storekeep made? Every id comes from [`new_id`] (drafts
+/// cannot choose one), so it is a hyphenated UUID; anything else names no resource, e.g. the
+/// `search` of `POST /customers/search`. API client ids are not resource ids: they are
+/// random strings (`oauth::random_client_id`) or chosen at bootstrap.
+pub fn could_be_id(s: &str) -> bool {
+    s.len() == 36 && uuid::Uuid::try_parse(s).is_ok()
+}
+
 /// Keys: `^[A-Za-z0-9_-]+$`, 2..256 characters.
 pub fn valid_key(key: &str) -> bool {
     (2..=256).contains(&key.len())

@@ -1,5 +1,6 @@
 //! Extractors that turn every kind of bad input into a typed API error: JSON bodies
-//! (`AppJson`), query strings (`QueryPairs`), path targets (`{id}` or `key={key}`).
+//! (`AppJson`), query strings (`QueryPairs`), path parameters (`PathParams`; the `{target}`
+//! segment is parsed by `routes::target`).
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -7,7 +8,6 @@ use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use storekeep_core::query::QueryParams;
-use storekeep_core::storage::Lookup;
 use storekeep_core::ApiError;
 
 use crate::error::HttpError;
@@ -187,15 +187,6 @@ impl PathParams {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
-    }
-
-    /// The `{target}` segment as id or `key=…`.
-    pub fn target(&self) -> Lookup<'_> {
-        let t = self.get("target");
-        match t.strip_prefix("key=") {
-            Some(k) => Lookup::Key(k),
-            None => Lookup::Id(t),
-        }
     }
 
     /// The store key of an `/in-store/key={storeKey}/…` path.

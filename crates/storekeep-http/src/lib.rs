@@ -94,9 +94,7 @@ async fn trace_request(req: Request, next: Next) -> Response {
 }
 
 async fn not_found() -> HttpError {
-    HttpError(ApiError::ResourceNotFound(
-        "The requested resource was not found.".into(),
-    ))
+    HttpError(routes::no_such_endpoint())
 }
 
 async fn method_not_allowed() -> HttpError {

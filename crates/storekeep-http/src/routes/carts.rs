@@ -7,19 +7,19 @@
 //! to the store). The My Carts endpoints are in `my_carts.rs`. Bodies are never logged.
 //!
 //! axum routes a path segment as a whole, so `customer-id={id}` arrives as the `{target}` of
-//! `/carts/{target}` and the handlers dispatch on that prefix.
+//! `/carts/{target}`; [`Seg`] parses it and lets through only the forms each handler takes.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use storekeep_core::carts::{Cart, CartDraft, CartUpdate, MergeCartDraft};
 use storekeep_core::resource::PagedQueryResponse;
-use storekeep_core::storage::Lookup;
-use storekeep_core::{ApiError, ApiResult};
+use storekeep_core::ApiResult;
 
+use super::target::{no_such_endpoint, CartRead, CustomerIdOnly, IdOrKey, Seg, Target};
 use super::{PathRoutes, Routes, Verb};
 use crate::error::{HttpError, HttpResult};
-use crate::extract::{AppJson, PathParams, QueryPairs};
+use crate::extract::{AppJson, QueryPairs};
 use crate::{AppState, Ctx};
 
 /// Register every cart route, project and in-store.
@@ -48,40 +48,12 @@ fn single() -> PathRoutes {
         .on(Verb::Delete, delete_cart)
 }
 
-/// What the `{target}` segment addresses.
-enum Target<'a> {
-    /// `{id}` or `key={key}`: one cart.
-    Cart(Lookup<'a>),
-    /// `customer-id={customerId}`: that customer's active cart.
-    Customer(&'a str),
-}
-
-fn target(p: &PathParams) -> Target<'_> {
-    match p.get("target").strip_prefix("customer-id=") {
-        Some(id) => Target::Customer(id),
-        None => Target::Cart(p.target()),
-    }
-}
-
-/// The 404 of a path that names no endpoint (e.g. `DELETE /carts/customer-id=…`).
-fn no_such_endpoint() -> ApiError {
-    ApiError::ResourceNotFound("The requested resource was not found.".into())
-}
-
-/// The cart an update or delete addresses (`customer-id=` addresses none).
-fn cart_target(p: &PathParams) -> ApiResult<Lookup<'_>> {
-    match target(p) {
-        Target::Cart(by) => Ok(by),
-        Target::Customer(_) => Err(no_such_endpoint()),
-    }
-}
-
 /// The cart a GET or HEAD addresses: by id, key, or the customer's active cart.
-async fn find(s: &AppState, ctx: &Ctx, p: &PathParams) -> ApiResult<Cart> {
+async fn find(s: &AppState, ctx: &Ctx, t: &Target) -> ApiResult<Cart> {
     let (c, store) = (&s.services.carts, ctx.store.as_deref());
-    match target(p) {
-        Target::Cart(by) => c.get(&ctx.project, store, None, by).await,
-        Target::Customer(id) => c.active_cart(&ctx.project, store, id).await,
+    match t {
+        Target::CustomerId(id) => c.active_cart(&ctx.project, store, id).await,
+        other => c.get(&ctx.project, store, None, other.lookup()?).await,
     }
 }
 
@@ -140,24 +112,28 @@ pub async fn head_carts(
 pub async fn get_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    Seg(t, ..): Seg<CartRead>,
 ) -> HttpResult<Json<Cart>> {
-    Ok(Json(find(&s, &ctx, &p).await?))
+    Ok(Json(find(&s, &ctx, &t).await?))
 }
 
 /// `HEAD /carts/{id}`, `/key={key}` and `/customer-id={customerId}`: 200 or 404, no body.
-pub async fn head_cart(ctx: Ctx, State(s): State<AppState>, p: PathParams) -> StatusCode {
-    head_status(find(&s, &ctx, &p).await)
+pub async fn head_cart(
+    ctx: Ctx,
+    State(s): State<AppState>,
+    Seg(t, ..): Seg<CartRead>,
+) -> StatusCode {
+    head_status(find(&s, &ctx, &t).await)
 }
 
 /// `POST /carts/{id}` and `/key={key}` with update actions.
 pub async fn update_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     AppJson(u): AppJson<CartUpdate>,
 ) -> HttpResult<Json<Cart>> {
-    let by = cart_target(&p)?;
+    let by = t.lookup()?;
     let (c, store) = (&s.services.carts, ctx.store.as_deref());
     Ok(Json(
         c.update(&ctx.project, store, None, &ctx.by, by, u).await?,
@@ -168,10 +144,10 @@ pub async fn update_cart(
 pub async fn delete_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     q: QueryPairs,
 ) -> HttpResult<Json<Cart>> {
-    let by = cart_target(&p)?;
+    let by = t.lookup()?;
     let (version, erase) = (q.version()?, q.data_erasure()?);
     let (c, store) = (&s.services.carts, ctx.store.as_deref());
     Ok(Json(
@@ -185,10 +161,10 @@ pub async fn delete_cart(
 pub async fn merge_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    Seg(t, ..): Seg<CustomerIdOnly>,
     AppJson(d): AppJson<MergeCartDraft>,
 ) -> HttpResult<Json<Cart>> {
-    let Target::Customer(customer) = target(&p) else {
+    let Target::CustomerId(customer) = &t else {
         return Err(HttpError(no_such_endpoint()));
     };
     let (c, store) = (&s.services.carts, ctx.store.as_deref());

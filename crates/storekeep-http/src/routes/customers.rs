@@ -15,12 +15,12 @@ use storekeep_core::customers::{
 };
 use storekeep_core::resource::PagedQueryResponse;
 use storekeep_core::scopes::Perm;
-use storekeep_core::storage::Lookup;
-use storekeep_core::{ApiError, ApiResult};
+use storekeep_core::ApiResult;
 
+use super::target::{CustomerRead, IdOrKey, Seg, Target};
 use super::{customer_tokens, PathRoutes, Routes, Verb};
 use crate::error::{json_response, HttpError, HttpResult};
-use crate::extract::{AppJson, PathParams, QueryPairs};
+use crate::extract::{AppJson, QueryPairs};
 use crate::{AppState, Ctx};
 
 /// Register every customer route, project and in-store.
@@ -96,47 +96,14 @@ where
     PathRoutes::new().on(Verb::Post, handler)
 }
 
-/// What the `{target}` segment of a GET addresses.
-enum Target<'a> {
-    /// `{id}` or `key={key}`.
-    Customer(Lookup<'a>),
-    /// `password-token={token}`.
-    PasswordToken(&'a str),
-    /// `email-token={token}`.
-    EmailToken(&'a str),
-}
-
-fn target(p: &PathParams) -> Target<'_> {
-    let t = p.get("target");
-    if let Some(v) = t.strip_prefix("password-token=") {
-        Target::PasswordToken(v)
-    } else if let Some(v) = t.strip_prefix("email-token=") {
-        Target::EmailToken(v)
-    } else {
-        Target::Customer(p.target())
-    }
-}
-
 /// The customer a GET or HEAD addresses, by id, key or token.
-async fn find(s: &AppState, ctx: &Ctx, p: &PathParams) -> ApiResult<Customer> {
+async fn find(s: &AppState, ctx: &Ctx, t: &Target) -> ApiResult<Customer> {
     let c = &s.services.customers;
     let store = ctx.store.as_deref();
-    match target(p) {
-        Target::Customer(by) => c.get(&ctx.project, store, by).await,
+    match t {
         Target::PasswordToken(v) => c.get_by_password_token(&ctx.project, store, v).await,
         Target::EmailToken(v) => c.get_by_email_token(&ctx.project, store, v).await,
-    }
-}
-
-/// The optional `dataErasure` flag of deletes (any letter case: the Python SDK sends `True`).
-fn data_erasure(q: &QueryPairs) -> ApiResult<bool> {
-    match q.get("dataErasure") {
-        None => Ok(false),
-        Some(v) if v.eq_ignore_ascii_case("true") => Ok(true),
-        Some(v) if v.eq_ignore_ascii_case("false") => Ok(false),
-        Some(v) => Err(ApiError::InvalidInput(format!(
-            "Malformed parameter: dataErasure: '{v}' is not a boolean."
-        ))),
+        other => c.get(&ctx.project, store, other.lookup()?).await,
     }
 }
 
@@ -189,19 +156,23 @@ pub async fn head_customers(
 pub async fn get_customer(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    Seg(t, ..): Seg<CustomerRead>,
 ) -> HttpResult<Response> {
-    if let Target::Customer(by) = target(&p) {
+    if let Ok(by) = t.lookup() {
         let c = &s.services.customers;
         let body = c.get_raw(&ctx.project, ctx.store.as_deref(), by).await?;
         return Ok(json_response(StatusCode::OK, body.into_bytes()));
     }
-    Ok(Json(find(&s, &ctx, &p).await?).into_response())
+    Ok(Json(find(&s, &ctx, &t).await?).into_response())
 }
 
 /// `HEAD /customers/{id}` and `/key={key}`: 200 or 404, no body.
-pub async fn head_customer(ctx: Ctx, State(s): State<AppState>, p: PathParams) -> StatusCode {
-    match find(&s, &ctx, &p).await {
+pub async fn head_customer(
+    ctx: Ctx,
+    State(s): State<AppState>,
+    Seg(t, ..): Seg<CustomerRead>,
+) -> StatusCode {
+    match find(&s, &ctx, &t).await {
         Ok(_) => StatusCode::OK,
         Err(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
     }
@@ -211,7 +182,7 @@ pub async fn head_customer(ctx: Ctx, State(s): State<AppState>, p: PathParams) -
 pub async fn update_customer(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     AppJson(u): AppJson<CustomerUpdate>,
 ) -> HttpResult<Json<Customer>> {
     let store = ctx.store.as_deref();
@@ -219,7 +190,7 @@ pub async fn update_customer(
     Ok(Json(
         s.services
             .customers
-            .update(&ctx.project, store, &grant, &ctx.by, p.target(), u)
+            .update(&ctx.project, store, &grant, &ctx.by, t.lookup()?, u)
             .await?,
     ))
 }
@@ -228,16 +199,16 @@ pub async fn update_customer(
 pub async fn delete_customer(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     q: QueryPairs,
 ) -> HttpResult<Json<Customer>> {
     let version = q.version()?;
-    let erase = data_erasure(&q)?;
+    let erase = q.data_erasure()?;
     let store = ctx.store.as_deref();
     Ok(Json(
         s.services
             .customers
-            .delete(&ctx.project, store, p.target(), version, erase)
+            .delete(&ctx.project, store, t.lookup()?, version, erase)
             .await?,
     ))
 }

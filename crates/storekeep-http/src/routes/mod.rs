@@ -14,6 +14,7 @@ mod my_carts;
 mod oauth;
 mod projects;
 mod stores;
+mod target;
 
 use axum::handler::Handler;
 use axum::http::Method;
@@ -167,6 +168,8 @@ fn build() -> Routes {
             .on(Post, graphql::post_graphql),
     )
 }
+
+pub use target::no_such_endpoint;
 
 /// All routes (without fallbacks and layers).
 pub fn api() -> Router<AppState> {

@@ -15,9 +15,10 @@ use storekeep_core::resource::PagedQueryResponse;
 use storekeep_core::{ApiError, ApiResult};
 
 use super::carts::{exists_status, head_status};
+use super::target::{IdOrKey, Seg};
 use super::{PathRoutes, Routes, Verb};
 use crate::error::HttpResult;
-use crate::extract::{AppJson, PathParams, QueryPairs};
+use crate::extract::{AppJson, QueryPairs};
 use crate::{AppState, Ctx};
 
 /// Register every My Carts route, project and in-store.
@@ -63,12 +64,12 @@ fn owner(ctx: &Ctx) -> ApiResult<Owner> {
 }
 
 /// The owner's cart of the path (`{id}` or `key={key}`).
-async fn find(s: &AppState, ctx: &Ctx, p: &PathParams) -> ApiResult<Cart> {
+async fn find(s: &AppState, ctx: &Ctx, t: &Seg<IdOrKey>) -> ApiResult<Cart> {
     let o = owner(ctx)?;
     let store = ctx.store.as_deref();
     s.services
         .carts
-        .get(&ctx.project, store, Some(&o), p.target())
+        .get(&ctx.project, store, Some(&o), t.lookup()?)
         .await
 }
 
@@ -122,27 +123,27 @@ pub async fn head_my_carts(
 pub async fn get_my_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
 ) -> HttpResult<Json<Cart>> {
-    Ok(Json(find(&s, &ctx, &p).await?))
+    Ok(Json(find(&s, &ctx, &t).await?))
 }
 
 /// `HEAD /me/carts/{id}`: 200 or 404, no body.
-pub async fn head_my_cart(ctx: Ctx, State(s): State<AppState>, p: PathParams) -> StatusCode {
-    head_status(find(&s, &ctx, &p).await)
+pub async fn head_my_cart(ctx: Ctx, State(s): State<AppState>, t: Seg<IdOrKey>) -> StatusCode {
+    head_status(find(&s, &ctx, &t).await)
 }
 
 /// `POST /me/carts/{id}` with `MyCartUpdateAction`s.
 pub async fn update_my_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     AppJson(u): AppJson<CartUpdate>,
 ) -> HttpResult<Json<Cart>> {
     check_my_actions(&u.actions)?;
     let (o, store) = (owner(&ctx)?, ctx.store.as_deref());
     let c = &s.services.carts;
-    let by = p.target();
+    let by = t.lookup()?;
     Ok(Json(
         c.update(&ctx.project, store, Some(&o), &ctx.by, by, u)
             .await?,
@@ -153,13 +154,13 @@ pub async fn update_my_cart(
 pub async fn delete_my_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     q: QueryPairs,
 ) -> HttpResult<Json<Cart>> {
     let (version, erase) = (q.version()?, q.data_erasure()?);
     let (o, store) = (owner(&ctx)?, ctx.store.as_deref());
     let c = &s.services.carts;
-    let by = p.target();
+    let by = t.lookup()?;
     Ok(Json(
         c.delete(&ctx.project, store, Some(&o), by, version, erase)
             .await?,

@@ -6,8 +6,9 @@ use axum::Json;
 use storekeep_core::resource::PagedQueryResponse;
 use storekeep_core::stores::{Store, StoreDraft, StoreUpdate};
 
+use super::target::{IdOrKey, Seg};
 use crate::error::{HttpError, HttpResult};
-use crate::extract::{AppJson, PathParams, QueryPairs};
+use crate::extract::{AppJson, QueryPairs};
 use crate::{AppState, Ctx};
 
 /// `POST /{p}/stores`.
@@ -46,14 +47,19 @@ pub async fn head_stores(
 pub async fn get_store(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
 ) -> HttpResult<Json<Store>> {
-    Ok(Json(s.services.stores.get(&ctx.project, p.target()).await?))
+    Ok(Json(
+        s.services.stores.get(&ctx.project, t.lookup()?).await?,
+    ))
 }
 
 /// `HEAD /{p}/stores/{id}` and `/key={key}`.
-pub async fn head_store(ctx: Ctx, State(s): State<AppState>, p: PathParams) -> StatusCode {
-    match s.services.stores.get(&ctx.project, p.target()).await {
+pub async fn head_store(ctx: Ctx, State(s): State<AppState>, t: Seg<IdOrKey>) -> StatusCode {
+    let Ok(by) = t.lookup() else {
+        return StatusCode::NOT_FOUND;
+    };
+    match s.services.stores.get(&ctx.project, by).await {
         Ok(_) => StatusCode::OK,
         Err(e) => StatusCode::from_u16(e.status()).unwrap_or(StatusCode::NOT_FOUND),
     }
@@ -63,13 +69,13 @@ pub async fn head_store(ctx: Ctx, State(s): State<AppState>, p: PathParams) -> S
 pub async fn update_store(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     AppJson(u): AppJson<StoreUpdate>,
 ) -> HttpResult<Json<Store>> {
     Ok(Json(
         s.services
             .stores
-            .update(&ctx.project, &ctx.by, p.target(), u)
+            .update(&ctx.project, &ctx.by, t.lookup()?, u)
             .await?,
     ))
 }
@@ -79,14 +85,14 @@ pub async fn update_store(
 pub async fn delete_store(
     ctx: Ctx,
     State(s): State<AppState>,
-    p: PathParams,
+    t: Seg<IdOrKey>,
     q: QueryPairs,
 ) -> HttpResult<Json<Store>> {
     let version = q.version()?;
     let deleted = s
         .services
         .stores
-        .delete(&ctx.project, p.target(), version)
+        .delete(&ctx.project, t.lookup()?, version)
         .await?;
     s.known_stores.forget(&ctx.project, &deleted.key);
     Ok(Json(deleted))

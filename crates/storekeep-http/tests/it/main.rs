@@ -35,3 +35,4 @@ mod secrets_at_rest;
 mod sessions;
 mod stores;
 mod stores_actions;
+mod unknown_subpaths;

@@ -106,7 +106,9 @@ async fn sign_up_me() {
         assert_eq!(body["customer"]["stores"], json!([]));
         let (status, _, _) = s.password_flow(None, "g-new@shop.test", PW).await;
         assert_eq!(status, StatusCode::OK, "the new customer can sign in");
-        // In-store: stores default to the path's store; another store only is refused (D3).
+        // In-store: stores default to the path's store; another store is refused — for a
+        // shopper in store A with 403, as a store it does not hold (issue 21, F3; D3 would
+        // answer InvalidOperation).
         let d = json!({"email": "a-new@shop.test", "password": PW});
         let (status, body) = s.post(&s.me(Some(A), "/signup"), &anon, d).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -115,6 +117,9 @@ async fn sign_up_me() {
             json!([{"typeId": "store", "key": A}])
         );
         let d = json!({"email": "x@shop.test", "password": PW, "stores": [{"key": B}]});
+        let (status, body) = s.post(&s.me(Some(A), "/signup"), &anon, d).await;
+        assert_api(status, &body, StatusCode::FORBIDDEN, "insufficient_scope");
+        let d = json!({"email": "x@shop.test", "password": PW, "stores": []});
         let (status, body) = s.post(&s.me(Some(A), "/signup"), &anon, d).await;
         assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidOperation");
         // Duplicate email, fields MyCustomerDraft does not have, a missing password.
