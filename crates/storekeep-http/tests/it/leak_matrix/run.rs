@@ -8,7 +8,7 @@ use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use super::{Kind, Row, Then, KINDS};
-use crate::sessions::{access, Cust, Shop, A, B, PW};
+use crate::sessions::{access, anonymous_id_of, Cust, Shop, A, B, PW};
 
 /// A target customer and everything the templates need of it.
 pub struct Target {
@@ -226,11 +226,7 @@ impl Matrix {
             });
         }
         let anonymous = shop.anonymous().await;
-        let anon_id = anonymous["scope"]
-            .as_str()
-            .and_then(|s| s.split(' ').find_map(|x| x.strip_prefix("anonymous_id:")))
-            .unwrap()
-            .to_string();
+        let anon_id = anonymous_id_of(&anonymous);
         let mut anon_carts = Vec::new();
         for cs in [None, Some(A), Some(B)] {
             anon_carts.push(cart(&shop, json!({"anonymousId": anon_id}), cs).await);

@@ -4,7 +4,7 @@
 use axum::http::{header, StatusCode};
 use serde_json::json;
 
-use super::{access, assert_api, assert_oauth, Shop, A, PW};
+use super::{access, anonymous_id_of, assert_api, assert_oauth, Shop, A, PW};
 use crate::harness::basic;
 
 #[tokio::test]
@@ -49,34 +49,17 @@ async fn anonymous_token_with_a_generated_id() {
 #[tokio::test]
 async fn chosen_anonymous_id_and_id_in_use() {
     Shop::each(|s| async move {
-        let form = "grant_type=client_credentials&anonymous_id=device-42";
-        let (status, _, body) =
-            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
-                .await;
+        let (status, _, body) = s.anonymous_as("device-42").await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        assert!(
-            body["scope"]
-                .as_str()
-                .unwrap()
-                .ends_with(" anonymous_id:device-42"),
-            "{body}"
-        );
-        let (status, _, body) =
-            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
-                .await;
+        assert_eq!(anonymous_id_of(&body), "device-42", "{body}");
+        let (status, _, body) = s.anonymous_as("device-42").await;
         assert_oauth(
             status,
             &body,
             StatusCode::BAD_REQUEST,
             "AnonymousIdAlreadyInUse",
         );
-        let (status, _, body) =
-            s.h.post_form(
-                &s.anonymous_uri(),
-                Some(&s.front()),
-                "grant_type=client_credentials&anonymous_id=a%20b",
-            )
-            .await;
+        let (status, _, body) = s.anonymous_as("a b").await;
         assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_request");
     })
     .await;
@@ -89,11 +72,7 @@ async fn chosen_anonymous_id_and_id_in_use() {
 async fn anonymous_id_of_a_cart_is_in_use() {
     Shop::each(|s| async move {
         let victim = s.anonymous().await;
-        let victim_id = victim["scope"]
-            .as_str()
-            .and_then(|x| x.split(' ').find_map(|y| y.strip_prefix("anonymous_id:")))
-            .unwrap()
-            .to_string();
+        let victim_id = anonymous_id_of(&victim);
         let (status, cart) = s
             .post(
                 &s.me(None, "/carts"),
@@ -114,10 +93,7 @@ async fn anonymous_id_of_a_cart_is_in_use() {
         // The victim's own access token is still live; let it lapse: the cart alone is enough.
         s.h.clock.advance_secs(172_801);
         for taken in [victim_id.as_str(), "device-7", "device-8"] {
-            let form = format!("grant_type=client_credentials&anonymous_id={taken}");
-            let (status, _, body) =
-                s.h.post_form(&s.anonymous_uri(), Some(&s.front()), &form)
-                    .await;
+            let (status, _, body) = s.anonymous_as(taken).await;
             assert_oauth(
                 status,
                 &body,
@@ -131,10 +107,7 @@ async fn anonymous_id_of_a_cart_is_in_use() {
             );
         }
         // An id nothing uses is still free.
-        let form = "grant_type=client_credentials&anonymous_id=device-9";
-        let (status, _, body) =
-            s.h.post_form(&s.anonymous_uri(), Some(&s.front()), form)
-                .await;
+        let (status, _, body) = s.anonymous_as("device-9").await;
         assert_eq!(status, StatusCode::OK, "{body}");
         // The victim keeps its cart through its refresh token.
         let (status, _, body) = s

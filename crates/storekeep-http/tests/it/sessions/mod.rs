@@ -183,6 +183,17 @@ impl Shop {
         body
     }
 
+    /// An anonymous-session request for a chosen `anonymous_id`; the raw answer.
+    pub async fn anonymous_as(&self, anonymous_id: &str) -> (StatusCode, HeaderMap, Value) {
+        let form = format!(
+            "grant_type=client_credentials&anonymous_id={}",
+            urlencode(anonymous_id)
+        );
+        self.h
+            .post_form(&self.anonymous_uri(), Some(&self.front()), &form)
+            .await
+    }
+
     /// A refresh request at `uri` with the storefront client.
     pub async fn refresh(
         &self,
@@ -213,6 +224,15 @@ impl Shop {
 /// The `access_token` of a token response.
 pub fn access(body: &Value) -> String {
     body["access_token"].as_str().unwrap().to_string()
+}
+
+/// The anonymous id of an anonymous session's token response (its `anonymous_id:` scope).
+pub fn anonymous_id_of(body: &Value) -> String {
+    body["scope"]
+        .as_str()
+        .and_then(|s| s.split(' ').find_map(|x| x.strip_prefix("anonymous_id:")))
+        .unwrap()
+        .to_string()
 }
 
 /// The `refresh_token` of a token response.
