@@ -147,7 +147,7 @@ impl CustomerService {
 
     /// Resolve store identifiers to keys. Identifiers that are malformed or name no store are
     /// left out: `apply` reports them in action order.
-    async fn resolve_stores<'a>(
+    pub(super) async fn resolve_stores<'a>(
         &self,
         project: &str,
         refs: impl IntoIterator<Item = &'a ResourceIdentifier>,
@@ -167,70 +167,6 @@ impl CustomerService {
             }
         }
         Ok(out)
-    }
-
-    /// The stores of a new customer (D3): in-store, omitted means the path store, and a
-    /// given list must contain it; a limited `grant` reaches every one of them (F3).
-    async fn draft_stores(
-        &self,
-        project: &str,
-        store: Option<&str>,
-        grant: &StoreGrant,
-        given: Option<&[ResourceIdentifier]>,
-    ) -> ApiResult<Vec<KeyReference>> {
-        let keys = self.given_stores(project, store, grant, given).await?;
-        check_gain(grant, None, &keys)?;
-        Ok(keys)
-    }
-
-    /// [`Self::draft_stores`] before the grant's check of the result.
-    async fn given_stores(
-        &self,
-        project: &str,
-        store: Option<&str>,
-        grant: &StoreGrant,
-        given: Option<&[ResourceIdentifier]>,
-    ) -> ApiResult<Vec<KeyReference>> {
-        let key_ref = |key: &str| KeyReference {
-            type_id: "store".into(),
-            key: key.to_string(),
-        };
-        let Some(given) = given else {
-            return match store {
-                None => Ok(Vec::new()),
-                Some(s) => match self.repo.find::<Store>(project, Lookup::Key(s)).await? {
-                    Some(_) => Ok(vec![key_ref(s)]),
-                    None => Err(ApiError::ResourceNotFound(format!(
-                        "The Store with key '{s}' was not found."
-                    ))),
-                },
-            };
-        };
-        let resolved = self.resolve_stores(project, given).await?;
-        let refs: Vec<&ResourceIdentifier> = given.iter().collect();
-        check_refs(grant, &[], &refs, &resolved)?;
-        let mut keys: Vec<KeyReference> = Vec::with_capacity(given.len());
-        for r in given {
-            r.resolve("store")?;
-            let Some((_, key)) = resolved
-                .iter()
-                .find(|(i, _)| i.id == r.id && i.key == r.key)
-            else {
-                return Err(r.not_found("store"));
-            };
-            let k = key_ref(key);
-            if !keys.contains(&k) {
-                keys.push(k);
-            }
-        }
-        if let Some(s) = store {
-            if !keys.iter().any(|k| k.key == s) {
-                return Err(ApiError::InvalidOperation(format!(
-                    "A customer created in store '{s}' must be assigned to store '{s}'."
-                )));
-            }
-        }
-        Ok(keys)
     }
 
     /// The project's languages (a locale must be one of them).

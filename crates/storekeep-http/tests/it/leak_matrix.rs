@@ -430,6 +430,25 @@ static ROWS: &[Row] = &[
     row(POST, "/{p}/graphql#key=store-b", G_SIGN_ME_IN, ME_ANY_B, SignIn(200, 400)),
 ];
 
+/// Is the kind's token limited to stores other than everything (F3)? The store admin of A
+/// holds store A only; a shopper's token on an in-store row holds that row's store only.
+fn limited(kind: Kind, store: Option<&str>) -> bool {
+    match kind {
+        Kind::StoreAdminA => true,
+        Kind::CustA | Kind::CustB | Kind::Global | Kind::Anon => store.is_some(),
+        Kind::ProjectAdmin | Kind::Foreign => false,
+    }
+}
+
+/// Does a store-changing update change what the target is in? An added store always does;
+/// making a customer global only when it is not global yet.
+fn gains(then: Then, t: &run::Target) -> bool {
+    match then {
+        Then::Globalize(_) => t.store.is_some(),
+        _ => true,
+    }
+}
+
 mod run;
 
 #[test]

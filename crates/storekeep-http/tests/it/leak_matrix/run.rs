@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::{Kind, Row, Then, KINDS};
+use super::{gains, limited, Kind, Row, Then, KINDS};
 use crate::sessions::{access, anonymous_id_of, Cust, Shop, A, B, PW};
 
 /// A target customer and everything the templates need of it.
@@ -89,28 +89,9 @@ fn signs_in(t: &Target, store: Option<&str>) -> bool {
     }
 }
 
-/// Does a store-changing update change what the target is in? An added store always does;
-/// making a customer global only when it is not global yet.
-fn gains(then: Then, t: &Target) -> bool {
-    match then {
-        Then::Globalize(_) => t.store.is_some(),
-        _ => true,
-    }
-}
-
 /// Project rows see every cart; a store only the carts in it.
 fn cart_visible(t: &Target, store: Option<&str>) -> bool {
     store.is_none() || t.cart_store == store
-}
-
-/// Is the kind's token limited to stores other than everything (F3)? The store admin of A
-/// holds store A only; a shopper's token on an in-store row holds that row's store only.
-pub fn limited(kind: Kind, store: Option<&str>) -> bool {
-    match kind {
-        Kind::StoreAdminA => true,
-        Kind::CustA | Kind::CustB | Kind::Global | Kind::Anon => store.is_some(),
-        Kind::ProjectAdmin | Kind::Foreign => false,
-    }
 }
 
 /// The fixture name of a kind's own customer.
