@@ -32,11 +32,12 @@ pub struct Http {
     token: String,
 }
 
-/// A response: status and parsed JSON body (Null when empty or not JSON).
+/// A response: status, parsed JSON body (Null when empty or not JSON) and `Retry-After`.
 #[derive(Debug, Clone)]
 pub struct Reply {
     pub status: StatusCode,
     pub body: Value,
+    pub retry_after: Option<String>,
 }
 
 fn basic(id: &str, secret: &str) -> String {
@@ -55,11 +56,21 @@ pub fn enc(v: &str) -> String {
 impl Http {
     /// A client keeping up to `idle` connections per host.
     pub fn new(idle: usize) -> Http {
+        Http::with_idle(idle.max(1))
+    }
+
+    /// A client that opens a new connection for every request (probes during a flood, where
+    /// the server may close idle connections at any moment).
+    pub fn unpooled() -> Http {
+        Http::with_idle(0)
+    }
+
+    fn with_idle(idle: usize) -> Http {
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
         connector.set_connect_timeout(Some(Duration::from_secs(2)));
         let http = Client::builder(TokioExecutor::new())
-            .pool_max_idle_per_host(idle.max(1))
+            .pool_max_idle_per_host(idle)
             .pool_idle_timeout(Duration::from_secs(30))
             .build(connector);
         Http {
@@ -85,6 +96,19 @@ impl Http {
             .context("no access_token in the token response")?
             .to_string();
         Ok(())
+    }
+
+    /// The bearer token of [`Http::authorize`].
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
+    /// The same client (its own connection pool) with another bearer token.
+    pub fn with_token(&self, token: &str) -> Http {
+        Http {
+            http: self.http.clone(),
+            token: token.to_string(),
+        }
     }
 
     /// POST a form with Basic client authentication (the OAuth endpoints).
@@ -135,10 +159,15 @@ impl Http {
         let work = async {
             let resp = self.http.request(req).await?;
             let status = resp.status();
+            let retry_after = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
             let bytes = resp.into_body().collect().await?.to_bytes();
-            Ok::<_, anyhow::Error>((status, bytes))
+            Ok::<_, anyhow::Error>((status, retry_after, bytes))
         };
-        let (status, bytes) = tokio::time::timeout(REQUEST_TIMEOUT, work)
+        let (status, retry_after, bytes) = tokio::time::timeout(REQUEST_TIMEOUT, work)
             .await
             .map_err(|_| anyhow!("request timed out after {REQUEST_TIMEOUT:?}"))??;
         let body = if bytes.is_empty() {
@@ -146,6 +175,10 @@ impl Http {
         } else {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null)
         };
-        Ok(Reply { status, body })
+        Ok(Reply {
+            status,
+            body,
+            retry_after,
+        })
     }
 }

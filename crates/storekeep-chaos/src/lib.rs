@@ -6,6 +6,9 @@
 //! - [`timing`]: failed sign-ins and password-token requests take the same time whether the
 //!   email is unknown, the password wrong or the customer in another store.
 //! - [`soak`]: a sustained mixed load answers without errors in bounded memory.
+//! - [`flood`]: bounded floods that must degrade to 401/503 in bounded memory while
+//!   `/health` keeps answering — failing token requests (issue 14, item 1) and slow clients
+//!   (issue 21, F4).
 //!
 //! The tools start and kill their own `storekeep` processes on loopback ports (or talk to a
 //! running server on loopback); every loop is bounded in time or count. They never touch
@@ -15,6 +18,7 @@
 pub mod client;
 pub mod crash;
 pub mod db;
+pub mod flood;
 pub mod server;
 pub mod soak;
 pub mod stats;

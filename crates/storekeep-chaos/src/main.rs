@@ -1,6 +1,7 @@
 //! `storekeep-chaos`: reliability tools for storekeep — `crash` (durability under SIGKILL),
 //! `timing` (sign-in and password-token timing parity), `soak` (sustained mixed load,
-//! errors and peak RSS). See `docs/RELIABILITY.md`.
+//! errors and peak RSS), `token-flood` (concurrent failing token requests) and `slow-flood`
+//! (slow and idle connections). See `docs/RELIABILITY.md`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,6 +11,8 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use storekeep_chaos::client::Credentials;
 use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
+use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
+use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::soak::{self, SoakOptions};
 use storekeep_chaos::target::{Target, TargetChoice};
 use storekeep_chaos::timing::{self, TimingOptions};
@@ -30,6 +33,57 @@ enum Cmd {
     Timing(TimingArgs),
     /// Sustained mixed load: errors (must be 0), latency, server RSS over time.
     Soak(SoakArgs),
+    /// Concurrent failing token requests (wrong secret, unknown client id): 401/503 only,
+    /// peak RSS bounded, /health answering.
+    TokenFlood(TokenFloodArgs),
+    /// Slow-header and idle connections: all closed by the server, /health answering,
+    /// memory and open descriptors bounded.
+    SlowFlood(SlowFloodArgs),
+}
+
+#[derive(Args, Debug)]
+struct TokenFloodArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Concurrent failing requests per round (at most 5000).
+    #[arg(long, default_value_t = 1000)]
+    requests: usize,
+    /// Rounds per kind (at most 10).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+    /// Largest acceptable peak RSS of the server in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_rss_mib: u64,
+    /// Seconds to wait after each round before reading the server's RSS (at most 60).
+    #[arg(long, default_value_t = 3)]
+    settle_secs: u64,
+}
+
+#[derive(Args, Debug)]
+struct SlowFloodArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Slow connections (at most 20000; mind `ulimit -n` of this tool).
+    #[arg(long, default_value_t = 2000)]
+    connections: usize,
+    /// Milliseconds between two header bytes of a slow-header connection.
+    #[arg(long, default_value_t = 1000)]
+    trickle_ms: u64,
+    /// Seconds the connections are held at most (at most 600).
+    #[arg(long, default_value_t = 30)]
+    duration_secs: u64,
+    /// Largest acceptable peak RSS of the server in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_rss_mib: u64,
+    /// The started server's connection limit (`--max-connections`).
+    #[arg(long, default_value_t = 500)]
+    server_max_connections: usize,
+    /// The started server's header-read timeout in seconds.
+    #[arg(long, default_value_t = 5)]
+    server_header_timeout_secs: u64,
+    /// The started server's idle keep-alive timeout in seconds.
+    #[arg(long, default_value_t = 10)]
+    server_idle_timeout_secs: u64,
 }
 
 /// The server to measure: started by the tool (default) or already running.
@@ -282,6 +336,53 @@ async fn soak_cmd(a: SoakArgs) -> anyhow::Result<bool> {
     Ok(r.passed())
 }
 
+async fn token_flood_cmd(a: TokenFloodArgs) -> anyhow::Result<bool> {
+    let t = Target::open(&a.target.choice(Vec::new())?, "token-flood").await?;
+    let o = TokenFloodOptions {
+        requests: a.requests.clamp(1, 5000),
+        rounds: a.rounds.clamp(1, 10),
+        max_rss_mib: a.max_rss_mib,
+        settle: Duration::from_secs(a.settle_secs.min(60)),
+    };
+    eprintln!("token flood on {}", t.description);
+    let r = tokens::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
+async fn slow_flood_cmd(a: SlowFloodArgs) -> anyhow::Result<bool> {
+    let limit = a.server_max_connections;
+    let extra = vec![
+        "--max-connections".to_string(),
+        limit.to_string(),
+        "--header-read-timeout-secs".into(),
+        a.server_header_timeout_secs.to_string(),
+        "--idle-timeout-secs".into(),
+        a.server_idle_timeout_secs.to_string(),
+    ];
+    let t = Target::open(&a.target.choice(extra)?, "slow-flood").await?;
+    let o = SlowFloodOptions {
+        connections: a.connections.clamp(1, 20_000),
+        trickle: Duration::from_millis(a.trickle_ms.clamp(10, 60_000)),
+        duration: Duration::from_secs(a.duration_secs.clamp(1, 600)),
+        max_rss_mib: a.max_rss_mib,
+        // A server this tool started has exactly this limit; a running one is not checked.
+        max_fds: a
+            .target
+            .api_url
+            .is_none()
+            .then_some(limit + storekeep_chaos::flood::FD_RESERVE),
+    };
+    eprintln!("slow-client flood on {}", t.description);
+    let r = slow::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -289,6 +390,8 @@ async fn main() -> ExitCode {
         Cmd::Crash(a) => crash_cmd(a).await,
         Cmd::Timing(a) => timing_cmd(a).await,
         Cmd::Soak(a) => soak_cmd(a).await,
+        Cmd::TokenFlood(a) => token_flood_cmd(a).await,
+        Cmd::SlowFlood(a) => slow_flood_cmd(a).await,
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

@@ -132,6 +132,13 @@ pub enum ApiError {
     /// The server cannot serve the request right now (database unreachable).
     #[error("{0}")]
     ServiceUnavailable(String),
+    /// The server is at capacity for this kind of work (the Argon2 pool's wait queue is
+    /// full); the API's 503 `OverCapacity` ("retry with backoff"), with `Retry-After`.
+    #[error("{message}")]
+    OverCapacity {
+        message: String,
+        retry_after_secs: u64,
+    },
 }
 
 fn ref_text(id: &Option<String>, key: &Option<String>) -> String {
@@ -180,6 +187,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
             ApiError::General(_) => "General",
             ApiError::ServiceUnavailable(_) => "ServiceUnavailable",
+            ApiError::OverCapacity { .. } => "OverCapacity",
         }
     }
 
@@ -216,7 +224,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::General(_) => 500,
-            ApiError::ServiceUnavailable(_) => 503,
+            ApiError::ServiceUnavailable(_) | ApiError::OverCapacity { .. } => 503,
         }
     }
 

@@ -47,6 +47,15 @@ impl Services {
         self
     }
 
+    /// The same services on another Argon2 pool (e.g. the server's configured one, or cheap
+    /// parameters in tests): client secrets and customer passwords both use it.
+    pub fn with_passwords(mut self, passwords: password::Passwords) -> Self {
+        self.oauth = self.oauth.with_passwords(passwords.clone());
+        self.customers = self.customers.with_passwords(passwords);
+        self.api_clients = self.api_clients.with_oauth(self.oauth.clone());
+        self
+    }
+
     /// Services over a storage backend and a clock (tests inject a manual clock to observe
     /// token expiry).
     pub fn with_clock(storage: Arc<dyn storage::Storage>, clock: Arc<dyn clock::Clock>) -> Self {
@@ -54,11 +63,13 @@ impl Services {
         let projects = projects::ProjectService::new(repo.clone());
         let stores = stores::StoreService::new(repo.clone(), projects.clone());
         let carts = carts::CartService::new(repo.clone(), projects.clone());
-        let oauth = oauth::OAuthService::new(repo.clone(), clock.clone());
+        // One Argon2 pool for the whole process: client secrets and customer passwords.
+        let passwords = password::Passwords::default();
+        let oauth = oauth::OAuthService::new(repo.clone(), clock.clone(), passwords.clone());
         let customers = customers::CustomerService::new(
             repo.clone(),
             projects.clone(),
-            password::Passwords::default(),
+            passwords,
             clock.clone(),
         )
         .with_events(oauth.customer_events())

@@ -1,5 +1,5 @@
 //! Rendering of [`ApiError`] as the API's error body, with the headers some errors need
-//! (`WWW-Authenticate` on 401, `Retry-After` on 429).
+//! (`WWW-Authenticate` on 401, `Retry-After` on 429 and on 503 `OverCapacity`).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -56,6 +56,9 @@ impl IntoResponse for HttpError {
                 );
             }
             ApiError::TooManyRequests {
+                retry_after_secs, ..
+            }
+            | ApiError::OverCapacity {
                 retry_after_secs, ..
             } => {
                 if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {

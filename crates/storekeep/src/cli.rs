@@ -1,7 +1,9 @@
 //! Command-line interface (clap derive; every option also reads a `STOREKEEP_*` variable).
 
+use std::io::IsTerminal;
+
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use storekeep_core::api_clients::ApiClientDraft;
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::Services;
@@ -14,8 +16,28 @@ pub struct Cli {
     /// Log filter (tracing EnvFilter syntax), e.g. `info` or `storekeep=debug`.
     #[arg(long, env = "STOREKEEP_LOG", default_value = "info", global = true)]
     pub log: String,
+    /// Log format: `text` (colours only on a terminal, and not with `NO_COLOR`) or `json`
+    /// (one object per line, for log shippers).
+    #[arg(
+        long,
+        env = "STOREKEEP_LOG_FORMAT",
+        value_enum,
+        default_value_t = LogFormat::Text,
+        global = true
+    )]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written (to stdout).
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line: `timestamp`, `level`, `fields.message`, the other fields,
+    /// and `span` / `spans` with the request's method, route and correlation id.
+    Json,
 }
 
 /// Database options shared by every sub-command.
@@ -98,14 +120,22 @@ pub enum ProjectCmd {
     },
 }
 
-/// Install the tracing subscriber.
-pub fn init_logging(filter: &str) {
+/// Install the tracing subscriber. Colour codes only when stdout is a terminal and
+/// `NO_COLOR` is unset (no-color.org): a file, journald or a container log gets plain text.
+pub fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match format {
+        LogFormat::Json => builder.json().with_current_span(true).init(),
+        LogFormat::Text => {
+            let colour =
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            builder.with_ansi(colour).init()
+        }
+    }
 }
 
 /// Open the database a URL names, with a helpful error.

@@ -1,15 +1,27 @@
 //! `storekeep serve`: open the database, bootstrap, serve HTTP until SIGINT/SIGTERM, then let
-//! in-flight requests finish and close the database cleanly.
+//! in-flight requests finish within the shutdown timeout and close the database. Every limit
+//! set here is listed with its value in docs/RELIABILITY.md.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use clap::Args;
 use storekeep_core::oauth::ThrottleConfig;
+use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::Services;
 use storekeep_http::AppState;
 
 use crate::cli::{open_db, DbArgs};
+use crate::conn::Timeouts;
+use crate::listener::{self, Limits, EVICTION_SLACK};
+
+/// The connection limit when none is configured, if the open-file limit allows it.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
+
+/// Descriptors kept free of connections: database files and connections, the listener, the
+/// log, the runtime, and the connections being evicted.
+pub const FD_RESERVE: usize = 64;
 
 /// Options of `storekeep serve`.
 #[derive(Args)]
@@ -47,6 +59,84 @@ pub struct ServeArgs {
         default_value_t = ThrottleConfig::DEFAULT_WINDOW_SECS
     )]
     pub signin_throttle_window_secs: u64,
+    /// Most open client connections (default: 4096, or the open-file limit minus 64 if that
+    /// is lower); must be below the open-file limit minus 64.
+    #[arg(long, env = "STOREKEEP_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+    /// Seconds a client has to send a request's head (from connecting, or from the first
+    /// byte of a later request on a keep-alive connection).
+    #[arg(long, env = "STOREKEEP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a keep-alive connection may idle between requests (longer than the 60 s
+    /// idle timeout of common load balancers, as they expect of their backends).
+    #[arg(long, env = "STOREKEEP_IDLE_TIMEOUT_SECS", default_value_t = 75)]
+    pub idle_timeout_secs: u64,
+    /// Seconds a client has to send a request's body once its head has arrived.
+    #[arg(long, env = "STOREKEEP_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
+    pub body_read_timeout_secs: u64,
+    /// Seconds a shutdown waits for requests in progress before closing their connections
+    /// (and, after as long again at most, for work they started on the blocking pool).
+    #[arg(long, env = "STOREKEEP_SHUTDOWN_TIMEOUT_SECS", default_value_t = 10)]
+    pub shutdown_timeout_secs: u64,
+    /// Argon2 computations (passwords, client secrets) at once (default: the cores).
+    #[arg(long, env = "STOREKEEP_ARGON2_MAX_CONCURRENT")]
+    pub argon2_max_concurrent: Option<usize>,
+    /// Argon2 computations that may wait for one of those; beyond, 503 `OverCapacity`
+    /// (default: 32 per concurrent computation).
+    #[arg(long, env = "STOREKEEP_ARGON2_MAX_QUEUE")]
+    pub argon2_max_queue: Option<usize>,
+}
+
+impl ServeArgs {
+    /// The listener's limits, checked against the open-file limit `nofile`.
+    pub fn limits(&self, nofile: Option<usize>) -> anyhow::Result<Limits> {
+        let ceiling = nofile.map(|n| n.saturating_sub(FD_RESERVE + EVICTION_SLACK));
+        let max_connections = match (self.max_connections, ceiling) {
+            (Some(0), _) => bail!("--max-connections must be at least 1"),
+            (Some(m), Some(c)) if m > c => bail!(
+                "--max-connections {m} is not below the open-file limit ({} descriptors) minus \
+                 {} kept for the database, the listener and evictions; raise the limit \
+                 (`ulimit -n`, systemd LimitNOFILE=) or lower --max-connections",
+                nofile.unwrap_or(0),
+                FD_RESERVE + EVICTION_SLACK
+            ),
+            (Some(m), _) => m,
+            (None, Some(c)) => DEFAULT_MAX_CONNECTIONS.min(c).max(1),
+            (None, None) => DEFAULT_MAX_CONNECTIONS,
+        };
+        let secs = |s: u64, name: &str| -> anyhow::Result<Duration> {
+            if s == 0 {
+                bail!("--{name} must be at least 1");
+            }
+            Ok(Duration::from_secs(s))
+        };
+        Ok(Limits {
+            max_connections,
+            timeouts: Timeouts {
+                header_read: secs(self.header_read_timeout_secs, "header-read-timeout-secs")?,
+                idle: secs(self.idle_timeout_secs, "idle-timeout-secs")?,
+                body_read: secs(self.body_read_timeout_secs, "body-read-timeout-secs")?,
+            },
+            shutdown_timeout: secs(self.shutdown_timeout_secs, "shutdown-timeout-secs")?,
+        })
+    }
+
+    /// The process's one Argon2 pool.
+    pub fn passwords(&self) -> anyhow::Result<Passwords> {
+        let config = PasswordConfig {
+            max_concurrent: self.argon2_max_concurrent,
+            ..PasswordConfig::default()
+        };
+        Passwords::with_queue(config, self.argon2_max_queue)
+            .map_err(|e| anyhow::anyhow!("--argon2-max-concurrent: {e}"))
+    }
+}
+
+/// The soft limit of open files of this process (`/proc/self/limits`), if known.
+pub fn open_file_limit() -> Option<usize> {
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 impl std::fmt::Debug for ServeArgs {
@@ -61,6 +151,8 @@ impl std::fmt::Debug for ServeArgs {
                 "signin_throttle_window_secs",
                 &self.signin_throttle_window_secs,
             )
+            .field("max_connections", &self.max_connections)
+            .field("argon2_max_queue", &self.argon2_max_queue)
             .finish_non_exhaustive()
     }
 }
@@ -103,17 +195,22 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
-/// Run the server.
+/// Run the server. Returns after the listener has drained (within the shutdown timeout)
+/// and the database is closed; `main` then bounds the wait for blocking work.
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let nofile = open_file_limit();
+    let limits = args.limits(nofile)?;
+    let passwords = args.passwords()?;
     let backend = open_db(&args.db).await?;
     let throttle = ThrottleConfig {
         failures: args.signin_throttle_failures,
         window_secs: args.signin_throttle_window_secs,
     };
-    let services = Services::new(backend.storage()).with_signin_throttle(throttle);
+    let services = Services::new(backend.storage())
+        .with_passwords(passwords.clone())
+        .with_signin_throttle(throttle);
     let bootstrap = crate::bootstrap::Bootstrap {
         project_key: args.project_key.clone(),
         client_id: args.client_id.clone(),
@@ -126,12 +223,21 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
-    tracing::info!(address = %args.listen, "storekeep listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server error")?;
-    backend.close().await;
-    tracing::info!("database closed; bye");
+    tracing::info!(
+        address = %args.listen,
+        max_connections = limits.max_connections,
+        open_file_limit = nofile,
+        argon2_max_concurrent = passwords.max_concurrent(),
+        argon2_max_queue = passwords.max_queue(),
+        "storekeep listening"
+    );
+    let closed = listener::serve(listener, app, limits, shutdown_signal()).await;
+    if closed > 0 {
+        tracing::warn!(connections = closed, "closed at the shutdown timeout");
+    }
+    match tokio::time::timeout(limits.shutdown_timeout, backend.close()).await {
+        Ok(()) => tracing::info!("database closed; bye"),
+        Err(_) => tracing::warn!("the database did not close within the shutdown timeout"),
+    }
     Ok(())
 }

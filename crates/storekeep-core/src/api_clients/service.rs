@@ -58,6 +58,12 @@ impl ApiClientService {
         }
     }
 
+    /// The same service over another OAuth service (see `Services::with_passwords`).
+    pub fn with_oauth(mut self, oauth: OAuthService) -> Self {
+        self.oauth = oauth;
+        self
+    }
+
     /// `POST /{p}/api-clients`: a new client with a generated id and secret.
     pub async fn create(&self, project: &str, d: ApiClientDraft) -> ApiResult<ApiClientWithSecret> {
         self.create_with(project, &random_client_id(), &random_token(), d)

@@ -1,6 +1,7 @@
 //! Client secrets and client authentication. A secret is stored as an Argon2id hash in the
 //! `ClientSecrets` collection (partition [`OAUTH_PARTITION`], id = client id, body = project
-//! and hash). Verified `(client id, SHA-256 of the secret, stored hash)` triples are cached so
+//! and hash), hashed and verified in the process's one Argon2 pool ([`Passwords`]), whose full
+//! queue answers `OverCapacity` for known and unknown client ids alike. Verified `(client id, SHA-256 of the secret, stored hash)` triples are cached so
 //! that the token endpoint pays Argon2 once per client and secret, not on every call; the
 //! stored hash is read on every authentication, so a changed secret or a deleted client takes
 //! effect at once on every instance.
@@ -13,11 +14,12 @@ use serde::{Deserialize, Serialize};
 use crate::api_clients::DEFAULT_REFRESH_VALIDITY_SECS;
 use crate::api_clients::{load_client, ApiClient, DEFAULT_ACCESS_VALIDITY_SECS};
 use crate::error::{ApiError, ApiResult};
+use crate::password::Passwords;
 use crate::resource::{storage_error, Repo};
 use crate::scopes::Scope;
 use crate::storage::{Collection, Doc, Lookup, Uniqueness};
 
-use super::secret::{ct_eq, hash_secret, sha256_hex, verify_nothing, verify_secret};
+use super::secret::{ct_eq, sha256_hex};
 use super::OAUTH_PARTITION;
 
 /// Most remembered verifications.
@@ -82,13 +84,15 @@ impl ClientRecord {
 /// Client secrets and authentication.
 pub(crate) struct ClientSecrets {
     repo: Repo,
+    passwords: Passwords,
     verified: Mutex<HashMap<String, (String, String)>>,
 }
 
 impl ClientSecrets {
-    pub fn new(repo: Repo) -> Self {
+    pub fn new(repo: Repo, passwords: Passwords) -> Self {
         ClientSecrets {
             repo,
+            passwords,
             verified: Mutex::default(),
         }
     }
@@ -115,7 +119,8 @@ impl ClientSecrets {
 
     /// Store the secret of a new client. A client id taken (in any project) → DuplicateField.
     pub async fn insert(&self, project: &str, id: &str, secret: &str, now: &str) -> ApiResult<()> {
-        let doc = secret_doc(project, id, &hash_secret(secret).await?, 1, now)?;
+        let hash = self.passwords.hash(secret).await?;
+        let doc = secret_doc(project, id, &hash, 1, now)?;
         self.repo
             .storage()
             .insert(
@@ -136,13 +141,8 @@ impl ClientSecrets {
         let Some((rec, version)) = self.record(id).await? else {
             return Err(ApiError::not_found_id(id));
         };
-        let doc = secret_doc(
-            &rec.project,
-            id,
-            &hash_secret(secret).await?,
-            version + 1,
-            now,
-        )?;
+        let hash = self.passwords.hash(secret).await?;
+        let doc = secret_doc(&rec.project, id, &hash, version + 1, now)?;
         self.forget(id);
         self.repo
             .storage()
@@ -200,14 +200,16 @@ impl ClientSecrets {
     /// The stored record of `id` if `secret` matches it.
     async fn check(&self, id: &str, secret: &str) -> ApiResult<Option<SecretRecord>> {
         let Some((rec, _)) = self.record(id).await? else {
-            verify_nothing(secret).await;
+            // The work of a verification, so that response times do not tell which client
+            // ids exist; a full queue answers OverCapacity here too, for the same reason.
+            self.passwords.dummy_verify(secret).await?;
             return Ok(None);
         };
         let sha = sha256_hex(secret);
         if self.known_good(id, &sha, &rec.hash) {
             return Ok(Some(rec));
         }
-        if verify_secret(secret, &rec.hash).await? {
+        if self.passwords.verify(secret, &rec.hash).await? {
             self.remember(id, sha, rec.hash.clone());
             return Ok(Some(rec));
         }

@@ -30,6 +30,7 @@ use serde::Serialize;
 
 use crate::clock::{date_of, timestamp_of, Clock};
 use crate::error::{ApiError, ApiResult};
+use crate::password::Passwords;
 use crate::resource::Repo;
 use crate::scopes::{grants, insufficient_scope, scope_string, Perm, Scope};
 
@@ -89,14 +90,22 @@ pub struct OAuthService {
 }
 
 impl OAuthService {
-    /// The services over a repository and a clock.
-    pub fn new(repo: Repo, clock: Arc<dyn Clock>) -> Self {
+    /// The services over a repository, a clock and the process's Argon2 pool (client
+    /// secrets are hashed and verified there).
+    pub fn new(repo: Repo, clock: Arc<dyn Clock>, passwords: Passwords) -> Self {
         OAuthService {
-            secrets: Arc::new(clients::ClientSecrets::new(repo.clone())),
+            secrets: Arc::new(clients::ClientSecrets::new(repo.clone(), passwords)),
             tokens: Arc::new(tokens::TokenStore::new(repo.clone())),
             repo,
             clock,
         }
+    }
+
+    /// The same services hashing client secrets in another Argon2 pool (the verified-secret
+    /// cache starts empty).
+    pub fn with_passwords(mut self, passwords: Passwords) -> Self {
+        self.secrets = Arc::new(clients::ClientSecrets::new(self.repo.clone(), passwords));
+        self
     }
 
     /// Authenticate a client by id and secret (`invalid_client` on any failure).

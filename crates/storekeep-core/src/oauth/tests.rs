@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::cache::TokenCache;
-use super::secret::{ct_eq, hash_secret, random_token, sha256_hex, verify_secret};
+use super::secret::{ct_eq, random_token, sha256_hex};
 use super::*;
 
 fn client(scope: &str) -> ClientRecord {
@@ -48,13 +48,15 @@ fn tokens_are_random_base64url_of_256_bits() {
 }
 
 #[tokio::test]
-async fn secrets_hash_with_argon2id_and_verify() {
-    let phc = hash_secret("correct horse").await.unwrap();
-    assert!(phc.starts_with("$argon2id$"));
+async fn secrets_hash_with_argon2id_in_the_pool_and_verify() {
+    let pool = crate::password::Passwords::default();
+    let phc = pool.hash("correct horse").await.unwrap();
+    assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
     assert!(!phc.contains("correct horse"));
-    assert!(verify_secret("correct horse", &phc).await.unwrap());
-    assert!(!verify_secret("wrong horse", &phc).await.unwrap());
-    assert!(!verify_secret("x", "not a phc string").await.unwrap());
+    assert!(pool.verify("correct horse", &phc).await.unwrap());
+    assert!(!pool.verify("wrong horse", &phc).await.unwrap());
+    assert!(!pool.verify("x", "not a phc string").await.unwrap());
+    assert_eq!(pool.operations(), 4);
 }
 
 #[test]

@@ -5,7 +5,8 @@
 //! authenticate the client themselves. The password and anonymous endpoints also take
 //! `grant_type=refresh_token`, because the SDKs send the refresh request to the URI of the
 //! flow that issued the token. Every error uses the OAuth error body (`error`,
-//! `error_description`), a throttled password flow's 429 included (with `Retry-After`).
+//! `error_description`), a throttled password flow's 429 included (with `Retry-After`), and
+//! the 503 of a full Argon2 queue (`error` = `temporarily_unavailable`, with `Retry-After`).
 //! Passwords, tokens and secrets are never logged.
 
 use axum::body::Body;
@@ -43,8 +44,15 @@ impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
         let e = self.0;
         let mut body = e.to_body();
+        // An overloaded hashing pool is RFC 6749's `temporarily_unavailable` for OAuth
+        // clients (oauthlib and the SDKs map that name); `errors[0].code` stays the API's
+        // `OverCapacity`.
+        let error = match &e {
+            ApiError::OverCapacity { .. } => "temporarily_unavailable",
+            other => other.code(),
+        };
         if let Some(map) = body.as_object_mut() {
-            map.insert("error".into(), json!(e.code()));
+            map.insert("error".into(), json!(error));
             map.insert("error_description".into(), json!(e.to_string()));
         }
         let mut r = HttpError(e).into_response();

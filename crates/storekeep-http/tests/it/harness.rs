@@ -194,7 +194,7 @@ impl Harness {
             max_concurrent: None,
         })
         .unwrap();
-        self.services.customers = self.services.customers.clone().with_passwords(cheap);
+        self.services = self.services.clone().with_passwords(cheap);
         self.app = router(AppState::new(self.services.clone()));
         self
     }

@@ -106,7 +106,7 @@ impl Gq {
             max_concurrent: None,
         })
         .unwrap();
-        h.services.customers = h.services.customers.clone().with_passwords(cheap);
+        h.services = h.services.clone().with_passwords(cheap);
         h.app = router(AppState::new(h.services.clone()));
         let p = h.project.clone();
         for key in [A, B] {

@@ -69,7 +69,7 @@ pub fn rebuild(h: &mut Harness, throttle: ThrottleConfig) {
     })
     .unwrap();
     let mut services = h.services.clone().with_signin_throttle(throttle);
-    services.customers = services.customers.clone().with_passwords(cheap);
+    services = services.with_passwords(cheap);
     h.services = services;
     h.app = router(AppState::new(h.services.clone()));
 }

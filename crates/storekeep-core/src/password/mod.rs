@@ -1,16 +1,24 @@
-//! Customer passwords: Argon2id hashing in PHC string format, constant-time verification,
-//! rehash detection, and a `dummy_verify` that does the work of a verification for sign-ins
-//! that found no customer (so that a wrong email costs as much time as a wrong password, D7).
+//! The one Argon2id pool of the process: customer passwords, API-client secrets, the dummy
+//! verifications of sign-ins and token requests that found no customer or client (so that a
+//! wrong email or client id costs as much time as a wrong password, D7), and the bootstrap's
+//! secret all hash here. PHC string format, constant-time verification, rehash detection.
+//! No other module may call Argon2: `tests::argon2_runs_only_in_the_pool` scans the
+//! workspace's sources for it.
 //!
-//! Argon2id is memory-hard by design (19 MiB per hash with the OWASP parameters), so a flood of
-//! sign-ins must not run an unbounded number of hashes at once: every operation takes a permit
-//! of a semaphore sized to the machine's cores and runs on tokio's blocking pool. Callers queue
-//! for a permit instead of allocating memory. The Argon2 memory blocks are allocated once per
-//! permit and reused (`hash_password_into_with_memory`): freeing and re-allocating 19 MiB per
-//! hash made the allocator keep one such region per blocking thread, so the resident memory
-//! grew with the number of threads that had ever hashed.
+//! Argon2id is memory-hard by design (19 MiB per hash with the OWASP parameters), so a flood
+//! must not run an unbounded number of hashes at once (issue 14: 300 concurrent failing token
+//! requests took the server to 17 GiB when client secrets were hashed outside this pool).
+//! Every operation takes a permit of a semaphore sized to the machine's cores and runs on
+//! tokio's blocking pool; the permit is held by the blocking job itself, so a caller that
+//! goes away (a disconnected client) cannot let more jobs run than there are permits. The
+//! wait for a permit is bounded too: past `max_queue` waiting operations the pool answers
+//! `OverCapacity` (503 with `Retry-After`, docs/DESIGN.md) at once instead of queueing
+//! without limit. The Argon2 memory blocks are allocated once per permit and reused
+//! (`hash_password_into_with_memory`): freeing and re-allocating 19 MiB per hash made the
+//! allocator keep one such region per blocking thread, so the resident memory grew with the
+//! number of threads that had ever hashed.
 //!
-//! This module never logs a password or a hash.
+//! This module never logs a password, a secret or a hash.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,9 +26,17 @@ use std::sync::Arc;
 use argon2::password_hash::{Output, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand::RngCore;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ApiError, ApiResult};
+
+/// Operations that may wait for a permit, per permit, unless configured otherwise. With the
+/// OWASP parameters one operation takes 10–20 ms of a core, so a full queue drains in well
+/// under a second.
+pub const DEFAULT_QUEUE_PER_PERMIT: usize = 32;
+
+/// The `Retry-After` of an `OverCapacity` answer, in seconds.
+pub const RETRY_AFTER_SECS: u64 = 1;
 
 /// The salt of `dummy_verify`: its result is thrown away, only its cost matters.
 const DUMMY_SALT: &[u8; 16] = b"storekeep-dummy!";
@@ -60,22 +76,28 @@ pub struct PasswordConfigError(String);
 struct Inner {
     config: PasswordConfig,
     params: Params,
-    permits: Semaphore,
+    /// One permit per operation that may compute at once.
+    permits: Arc<Semaphore>,
+    /// One permit per operation that may be in the pool at all (computing or waiting).
+    admission: Arc<Semaphore>,
+    max_concurrent: usize,
+    max_queue: usize,
     operations: AtomicU64,
-    /// Argon2 working memory, one buffer per permit, reused across hashes.
+    rejected: AtomicU64,
+    /// Argon2 working memory, at most one buffer per permit, reused across hashes.
     buffers: std::sync::Mutex<Vec<Vec<Block>>>,
 }
 
-/// The password hasher: cheap to clone, shared by every service that hashes.
+/// The Argon2 pool: cheap to clone, one per process, shared by every service that hashes.
 #[derive(Clone)]
 pub struct Passwords {
     inner: Arc<Inner>,
 }
 
 impl Default for Passwords {
-    /// The OWASP parameters and no policy.
+    /// The OWASP parameters, no policy, a permit per core and the default queue.
     fn default() -> Self {
-        Passwords::build(PasswordConfig::default(), Params::DEFAULT)
+        Passwords::build(PasswordConfig::default(), Params::DEFAULT, None)
     }
 }
 
@@ -83,13 +105,24 @@ impl std::fmt::Debug for Passwords {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Passwords")
             .field("config", &self.inner.config)
+            .field("max_queue", &self.inner.max_queue)
             .finish_non_exhaustive()
     }
 }
 
 impl Passwords {
-    /// A hasher with the given configuration.
+    /// A pool with the given configuration and the default queue
+    /// ([`DEFAULT_QUEUE_PER_PERMIT`] per permit).
     pub fn new(config: PasswordConfig) -> Result<Self, PasswordConfigError> {
+        Passwords::with_queue(config, None)
+    }
+
+    /// A pool with the given configuration; at most `max_queue` operations wait for a permit
+    /// (`None`: [`DEFAULT_QUEUE_PER_PERMIT`] per permit; `Some(0)`: none wait).
+    pub fn with_queue(
+        config: PasswordConfig,
+        max_queue: Option<usize>,
+    ) -> Result<Self, PasswordConfigError> {
         let params = Params::new(
             config.memory_kib,
             config.iterations,
@@ -102,21 +135,32 @@ impl Passwords {
                 "max_concurrent must be at least 1".into(),
             ));
         }
-        Ok(Passwords::build(config, params))
+        Ok(Passwords::build(config, params, max_queue))
     }
 
-    fn build(config: PasswordConfig, params: Params) -> Self {
-        let permits = config.max_concurrent.unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-        });
+    fn build(config: PasswordConfig, params: Params, max_queue: Option<usize>) -> Self {
+        let permits = config
+            .max_concurrent
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            })
+            .max(1);
+        let max_queue = max_queue.unwrap_or(permits.saturating_mul(DEFAULT_QUEUE_PER_PERMIT));
+        let admitted = permits
+            .saturating_add(max_queue)
+            .min(Semaphore::MAX_PERMITS);
         Passwords {
             inner: Arc::new(Inner {
                 config,
                 params,
-                permits: Semaphore::new(permits.max(1)),
+                permits: Arc::new(Semaphore::new(permits)),
+                admission: Arc::new(Semaphore::new(admitted)),
+                max_concurrent: permits,
+                max_queue,
                 operations: AtomicU64::new(0),
+                rejected: AtomicU64::new(0),
                 buffers: std::sync::Mutex::new(Vec::new()),
             }),
         }
@@ -127,10 +171,25 @@ impl Passwords {
         &self.inner.config
     }
 
+    /// How many operations may compute at once (the permits).
+    pub fn max_concurrent(&self) -> usize {
+        self.inner.max_concurrent
+    }
+
+    /// How many operations may wait for a permit before the pool answers `OverCapacity`.
+    pub fn max_queue(&self) -> usize {
+        self.inner.max_queue
+    }
+
     /// How many hash computations (hash, verify, dummy) ran so far; lets tests see that
     /// every sign-in path does the same work.
     pub fn operations(&self) -> u64 {
         self.inner.operations.load(Ordering::SeqCst)
+    }
+
+    /// How many operations were refused with `OverCapacity` so far.
+    pub fn rejected(&self) -> u64 {
+        self.inner.rejected.load(Ordering::SeqCst)
     }
 
     /// Check a new password against the policy (D11: none unless a minimum length is set).
@@ -143,18 +202,41 @@ impl Passwords {
         }
     }
 
-    /// Run one hash computation on the blocking pool while holding a permit.
+    /// The answer when the queue is full.
+    fn over_capacity() -> ApiError {
+        ApiError::OverCapacity {
+            message: "The server is at capacity for password and secret checks; retry later."
+                .into(),
+            retry_after_secs: RETRY_AFTER_SECS,
+        }
+    }
+
+    /// Run one hash computation on the blocking pool while holding a permit. Both permits
+    /// move into the blocking job, so they are released when the computation ends, not when
+    /// the caller stops waiting for it.
     async fn run<T, F>(&self, job: F) -> ApiResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Passwords, &mut Vec<Block>) -> T + Send + 'static,
     {
-        let _permit = self.inner.permits.acquire().await.map_err(|_| {
-            tracing::error!("password hashing pool is closed");
-            ApiError::general()
-        })?;
+        let Ok(admitted) = self.inner.admission.clone().try_acquire_owned() else {
+            self.inner.rejected.fetch_add(1, Ordering::SeqCst);
+            tracing::warn!("Argon2 queue full: answering OverCapacity");
+            return Err(Self::over_capacity());
+        };
+        let permit = self
+            .inner
+            .permits
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| {
+                tracing::error!("password hashing pool is closed");
+                ApiError::general()
+            })?;
         let me = self.clone();
         tokio::task::spawn_blocking(move || {
+            let _held: (OwnedSemaphorePermit, OwnedSemaphorePermit) = (admitted, permit);
             me.inner.operations.fetch_add(1, Ordering::SeqCst);
             let mut buf = me.take_buffer();
             let out = job(&me, &mut buf);
@@ -177,9 +259,12 @@ impl Passwords {
             .unwrap_or_default()
     }
 
+    /// Keep a buffer for the next operation; never more than one per permit.
     fn give_buffer(&self, buf: Vec<Block>) {
         if let Ok(mut v) = self.inner.buffers.lock() {
-            v.push(buf);
+            if v.len() < self.max_concurrent() {
+                v.push(buf);
+            }
         }
     }
 
@@ -303,145 +388,4 @@ impl Passwords {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cheap(min_length: Option<usize>) -> Passwords {
-        Passwords::new(PasswordConfig {
-            memory_kib: 64,
-            iterations: 1,
-            parallelism: 1,
-            min_length,
-            max_concurrent: Some(2),
-        })
-        .unwrap()
-    }
-
-    #[tokio::test]
-    async fn hash_then_verify() {
-        let p = cheap(None);
-        let h = p.hash("s3cret").await.unwrap();
-        assert!(h.starts_with("$argon2id$v=19$m=64,t=1,p=1$"), "{h}");
-        assert!(p.verify("s3cret", &h).await.unwrap());
-        assert!(!p.verify("S3cret", &h).await.unwrap());
-        assert!(!p.verify("", &h).await.unwrap());
-        // Fresh salt every time.
-        assert_ne!(h, p.hash("s3cret").await.unwrap());
-        assert_eq!(p.operations(), 5);
-    }
-
-    #[tokio::test]
-    async fn phc_strings_interoperate_with_the_argon2_crate() {
-        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-        let p = Passwords::default();
-        let ours = p.hash("s3cret").await.unwrap();
-        let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(Argon2::default()
-            .verify_password(b"s3cret", &parsed)
-            .is_ok());
-        assert!(Argon2::default()
-            .verify_password(b"other", &parsed)
-            .is_err());
-        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
-        let theirs = Argon2::default()
-            .hash_password(b"pw", &salt)
-            .unwrap()
-            .to_string();
-        assert!(p.verify("pw", &theirs).await.unwrap());
-        assert!(!p.verify("pw2", &theirs).await.unwrap());
-        assert!(!p.needs_rehash(&theirs));
-    }
-
-    #[tokio::test]
-    async fn garbage_hash_never_matches() {
-        let p = cheap(None);
-        assert!(!p.verify("x", "not-a-phc-string").await.unwrap());
-        assert!(!p.verify("x", "").await.unwrap());
-        assert!(p.needs_rehash("not-a-phc-string"));
-    }
-
-    #[tokio::test]
-    async fn dummy_verify_counts_as_work() {
-        let p = cheap(None);
-        p.dummy_verify("whatever").await.unwrap();
-        assert_eq!(p.operations(), 1);
-    }
-
-    #[tokio::test]
-    async fn rehash_when_parameters_change() {
-        let old = cheap(None);
-        let h = old.hash("pw").await.unwrap();
-        assert!(!old.needs_rehash(&h));
-        let new = Passwords::new(PasswordConfig {
-            memory_kib: 128,
-            ..old.config().clone()
-        })
-        .unwrap();
-        assert!(new.needs_rehash(&h));
-        // A hash of other parameters still verifies (parameters come from the PHC string).
-        assert!(new.verify("pw", &h).await.unwrap());
-        let argon2i = "$argon2i$v=19$m=64,t=1,p=1$c29tZXNhbHQ$aGFzaA";
-        assert!(old.needs_rehash(argon2i));
-    }
-
-    #[test]
-    fn default_is_owasp() {
-        let p = Passwords::default();
-        assert_eq!(p.config().memory_kib, 19456);
-        assert_eq!(p.config().iterations, 2);
-        assert_eq!(p.config().parallelism, 1);
-        assert!(p.check_policy("").is_ok(), "no policy by default (D11)");
-    }
-
-    #[test]
-    fn policy_min_length() {
-        let p = cheap(Some(8));
-        assert!(matches!(
-            p.check_policy("short"),
-            Err(ApiError::InvalidInput(_))
-        ));
-        assert!(p.check_policy("long enough").is_ok());
-        assert!(p.check_policy("ääääääää").is_ok(), "counts characters");
-    }
-
-    #[test]
-    fn bad_config_is_refused() {
-        let bad = PasswordConfig {
-            memory_kib: 1,
-            ..PasswordConfig::default()
-        };
-        assert!(Passwords::new(bad).is_err());
-        let zero = PasswordConfig {
-            max_concurrent: Some(0),
-            ..PasswordConfig::default()
-        };
-        assert!(Passwords::new(zero).is_err());
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    async fn at_most_max_concurrent_hashes() {
-        use std::sync::atomic::AtomicUsize;
-        let p = cheap(None);
-        let running = Arc::new(AtomicUsize::new(0));
-        let peak = Arc::new(AtomicUsize::new(0));
-        let mut tasks = Vec::new();
-        for _ in 0..8 {
-            let (p, running, peak) = (p.clone(), running.clone(), peak.clone());
-            tasks.push(tokio::spawn(async move {
-                p.run(move |_, _| {
-                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                    peak.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(std::time::Duration::from_millis(20));
-                    running.fetch_sub(1, Ordering::SeqCst);
-                })
-                .await
-            }));
-        }
-        for t in tasks {
-            t.await.unwrap().unwrap();
-        }
-        assert_eq!(p.operations(), 8);
-        assert_eq!(peak.load(Ordering::SeqCst), 2, "two permits, eight jobs");
-        assert_eq!(p.inner.permits.available_permits(), 2);
-    }
-}
+mod tests;
