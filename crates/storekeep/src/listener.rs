@@ -111,19 +111,44 @@ impl Registry {
     }
 }
 
-/// The answer to a connection beyond the limit: written without waiting, then closed.
-fn refuse(stream: TcpStream) {
+/// Refused connections being answered at once (each holds a descriptor for at most
+/// [`REFUSAL_LINGER`]); beyond, a refused connection is closed without an answer.
+pub const REFUSAL_SLOTS: usize = 16;
+
+/// How long a refused connection may take to receive its answer.
+const REFUSAL_LINGER: Duration = Duration::from_secs(1);
+
+/// The answer to a connection beyond the limit: a 503 `OverCapacity`, then close. The
+/// client's request is read and thrown away first (up to 16 KiB), because closing a socket
+/// with unread input makes the kernel send a reset that can destroy the answer in flight.
+async fn refuse(mut stream: TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let e = ApiError::OverCapacity {
         message: "The server has too many open connections; retry later.".into(),
         retry_after_secs: 1,
     };
     let body = e.to_body().to_string();
-    let head = format!(
+    let answer = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json; charset=utf-8\r\n\
-         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
     );
-    let _ = stream.try_write(format!("{head}{body}").as_bytes());
+    let _ = tokio::time::timeout(REFUSAL_LINGER, async {
+        let mut buf = [0u8; 4096];
+        let mut read = 0;
+        // The request head, if it is already there, then the answer.
+        while read < 16 * 1024 {
+            match tokio::time::timeout(Duration::from_millis(50), stream.read(&mut buf)).await {
+                Ok(Ok(n)) if n > 0 => read += n,
+                _ => break,
+            }
+        }
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        while stream.read(&mut buf).await? > 0 {}
+        Ok::<_, std::io::Error>(())
+    })
+    .await;
 }
 
 /// Serve `app` on `listener` until `shutdown` resolves, then drain within the bound. Returns
@@ -137,6 +162,7 @@ pub async fn serve(
     let registry = Arc::new(Registry::default());
     let (phase_tx, phase_rx) = watch::channel(Phase::Serving);
     let mut tasks = JoinSet::new();
+    let mut refusing = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -152,7 +178,9 @@ pub async fn serve(
                         });
                     }
                     Admission::Refuse => {
-                        refuse(stream);
+                        if refusing.len() < REFUSAL_SLOTS {
+                            refusing.spawn(refuse(stream));
+                        }
                         registry.report();
                     }
                 },
@@ -164,9 +192,11 @@ pub async fn serve(
                 }
             },
             Some(_) = tasks.join_next(), if !tasks.is_empty() => registry.report(),
+            Some(_) = refusing.join_next(), if !refusing.is_empty() => {}
         }
     }
     drop(listener);
+    refusing.abort_all();
     let open = registry.len();
     tracing::info!(
         connections = open,
@@ -188,4 +218,110 @@ pub async fn serve(
     );
     tasks.shutdown().await;
     left
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// `/health`, and `/slow`, which reports that it started and then never answers.
+    fn app(entered: tokio::sync::mpsc::UnboundedSender<()>) -> Router {
+        Router::new()
+            .route("/health", get(|| async { "ok" }))
+            .route(
+                "/slow",
+                get(move || async move {
+                    let _ = entered.send(());
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    "late"
+                }),
+            )
+    }
+
+    fn limits(max_connections: usize) -> Limits {
+        let long = Duration::from_secs(3600);
+        Limits {
+            max_connections,
+            timeouts: Timeouts {
+                header_read: long,
+                idle: long,
+                body_read: long,
+            },
+            shutdown_timeout: Duration::from_millis(500),
+        }
+    }
+
+    struct Running {
+        addr: std::net::SocketAddr,
+        stop: tokio::sync::oneshot::Sender<()>,
+        server: tokio::task::JoinHandle<usize>,
+        entered: tokio::sync::mpsc::UnboundedReceiver<()>,
+    }
+
+    async fn start(max: usize) -> Running {
+        let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (tx, entered) = tokio::sync::mpsc::unbounded_channel();
+        let server = tokio::spawn(serve(l, app(tx), limits(max), async {
+            let _ = stopped.await;
+        }));
+        Running {
+            addr,
+            stop,
+            server,
+            entered,
+        }
+    }
+
+    async fn send(addr: std::net::SocketAddr, path: &str) -> TcpStream {
+        let mut c = TcpStream::connect(addr).await.unwrap();
+        let req = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        c.write_all(req.as_bytes()).await.unwrap();
+        c
+    }
+
+    async fn answer(mut c: TcpStream) -> String {
+        let mut s = String::new();
+        let _ = c.read_to_string(&mut s).await;
+        s
+    }
+
+    #[tokio::test]
+    async fn at_the_limit_the_oldest_idle_connection_makes_room() {
+        let Running {
+            addr, stop, server, ..
+        } = start(2).await;
+        let mut idle = Vec::new();
+        for _ in 0..2 {
+            idle.push(TcpStream::connect(addr).await.unwrap());
+        }
+        // Both idle connections are accepted before the next (one accept loop, in order).
+        let ok = answer(send(addr, "/health").await).await;
+        assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+        // The oldest idle connection was closed for it.
+        let mut first = idle.remove(0);
+        let mut buf = [0u8; 16];
+        assert_eq!(first.read(&mut buf).await.unwrap_or(0), 0);
+        let _ = stop.send(());
+        assert_eq!(server.await.unwrap(), 0, "idle connections close at shutdown");
+    }
+
+    #[tokio::test]
+    async fn at_the_limit_with_every_connection_busy_the_answer_is_503() {
+        let mut r = start(2).await;
+        let _busy = [send(r.addr, "/slow").await, send(r.addr, "/slow").await];
+        // Both requests are in progress: no connection may be evicted.
+        r.entered.recv().await.unwrap();
+        r.entered.recv().await.unwrap();
+        let refused = answer(send(r.addr, "/health").await).await;
+        assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+        assert!(refused.contains("retry-after: 1"), "{refused}");
+        assert!(refused.contains(r#""code":"OverCapacity""#), "{refused}");
+        // Shutdown: the two requests in progress are cut at the bound.
+        let _ = r.stop.send(());
+        assert_eq!(r.server.await.unwrap(), 2);
+    }
 }

@@ -14,13 +14,13 @@ use storekeep_http::AppState;
 
 use crate::cli::{open_db, DbArgs};
 use crate::conn::Timeouts;
-use crate::listener::{self, Limits, EVICTION_SLACK};
+use crate::listener::{self, Limits, EVICTION_SLACK, REFUSAL_SLOTS};
 
 /// The connection limit when none is configured, if the open-file limit allows it.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
-/// Descriptors kept free of connections: database files and connections, the listener, the
-/// log, the runtime, and the connections being evicted.
+/// Descriptors kept free of connections for database files and connections, the listener,
+/// the log and the runtime (on top of the listener's eviction and refusal slack).
 pub const FD_RESERVE: usize = 64;
 
 /// Options of `storekeep serve`.
@@ -59,8 +59,9 @@ pub struct ServeArgs {
         default_value_t = ThrottleConfig::DEFAULT_WINDOW_SECS
     )]
     pub signin_throttle_window_secs: u64,
-    /// Most open client connections (default: 4096, or the open-file limit minus 64 if that
-    /// is lower); must be below the open-file limit minus 64.
+    /// Most open client connections (default: 4096, or the open-file limit minus 96 if that
+    /// is lower); at most the open-file limit minus 96 (64 for the database, listener, log
+    /// and runtime, 16 for connections being evicted, 16 for refusals being answered).
     #[arg(long, env = "STOREKEEP_MAX_CONNECTIONS")]
     pub max_connections: Option<usize>,
     /// Seconds a client has to send a request's head (from connecting, or from the first
@@ -90,7 +91,8 @@ pub struct ServeArgs {
 impl ServeArgs {
     /// The listener's limits, checked against the open-file limit `nofile`.
     pub fn limits(&self, nofile: Option<usize>) -> anyhow::Result<Limits> {
-        let ceiling = nofile.map(|n| n.saturating_sub(FD_RESERVE + EVICTION_SLACK));
+        let kept = FD_RESERVE + EVICTION_SLACK + REFUSAL_SLOTS;
+        let ceiling = nofile.map(|n| n.saturating_sub(kept));
         let max_connections = match (self.max_connections, ceiling) {
             (Some(0), _) => bail!("--max-connections must be at least 1"),
             (Some(m), Some(c)) if m > c => bail!(
@@ -98,7 +100,7 @@ impl ServeArgs {
                  {} kept for the database, the listener and evictions; raise the limit \
                  (`ulimit -n`, systemd LimitNOFILE=) or lower --max-connections",
                 nofile.unwrap_or(0),
-                FD_RESERVE + EVICTION_SLACK
+                kept
             ),
             (Some(m), _) => m,
             (None, Some(c)) => DEFAULT_MAX_CONNECTIONS.min(c).max(1),

@@ -1,4 +1,5 @@
-//! The short CI form of `storekeep-chaos crash` (issue 10, item 2): three `SIGKILL`s of a
+//! The short CI forms of the chaos tools: the token and slow-client floods (module `floods`)
+//! and `storekeep-chaos crash` (issue 10, item 2): three `SIGKILL`s of a
 //! storekeep process under a write load on SQLite, and — when `STOREKEEP_TEST_POSTGRES_URL`
 //! is set — three kills among two instances on one PostgreSQL database; every acknowledged
 //! write must be found and the database must pass its integrity check. The full runs (≥ 20
@@ -14,8 +15,10 @@ use std::path::PathBuf;
 
 use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
 
+mod floods;
+
 /// The storekeep binary built by this cargo invocation.
-fn storekeep_bin() -> PathBuf {
+pub fn storekeep_bin() -> PathBuf {
     if let Some(p) = std::env::var_os("STOREKEEP_BIN") {
         return PathBuf::from(p);
     }

@@ -1,0 +1,78 @@
+//! Short CI forms of `storekeep-chaos token-flood` (issue 14, item 1) and `slow-flood`
+//! (issue 21, F4) against the real binary on SQLite: memory, descriptors and status codes
+//! only, no timing.
+
+use std::time::Duration;
+
+use storekeep_chaos::crash::BackendChoice;
+use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
+use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
+use storekeep_chaos::flood::FD_RESERVE;
+use storekeep_chaos::target::{Target, TargetChoice};
+
+use crate::storekeep_bin;
+
+fn spawn(extra_args: &[&str]) -> TargetChoice {
+    TargetChoice::Spawn {
+        bin: storekeep_bin(),
+        backend: BackendChoice::Sqlite,
+        extra_args: extra_args.iter().map(|s| s.to_string()).collect(),
+        log_filter: "warn".into(),
+    }
+}
+
+/// 300 concurrent failing token requests of each kind, twice: every answer is 401
+/// `invalid_client` or 503 `OverCapacity`, the full queue is reached, the server stays under
+/// 256 MiB and `/health` and a read answer 200 throughout.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_flood_degrades_to_503_in_bounded_memory() {
+    let t = Target::open(&spawn(&[]), "token-flood-ci").await.unwrap();
+    let o = TokenFloodOptions {
+        requests: 300,
+        rounds: 2,
+        max_rss_mib: 256,
+        settle: Duration::from_secs(1),
+    };
+    let r = tokens::run(&t, &o).await;
+    t.close(false).await.unwrap();
+    let r = r.unwrap();
+    println!("{}", r.render());
+    assert!(r.passed(), "{}", r.render());
+    assert_eq!(r.rounds.len(), 4);
+    for round in &r.rounds {
+        assert!(round.unauthorized > 0, "some requests were verified");
+        assert!(round.over_capacity > 0, "the queue bound was reached");
+        assert!(round.peak_rss_kib > 0, "the server's memory was sampled");
+    }
+}
+
+/// 160 slow-header and idle connections against a limit of 40: every one is closed by the
+/// server (timeouts or eviction), `/health` and a read answer 200 throughout, memory and
+/// descriptors stay bounded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_closed_and_health_answers() {
+    let args = [
+        "--max-connections",
+        "40",
+        "--header-read-timeout-secs",
+        "2",
+        "--idle-timeout-secs",
+        "3",
+    ];
+    let t = Target::open(&spawn(&args), "slow-flood-ci").await.unwrap();
+    let o = SlowFloodOptions {
+        connections: 160,
+        trickle: Duration::from_millis(500),
+        duration: Duration::from_secs(12),
+        max_rss_mib: 256,
+        max_fds: Some(40 + FD_RESERVE),
+    };
+    let r = slow::run(&t, &o).await;
+    t.close(false).await.unwrap();
+    let r = r.unwrap();
+    println!("{}", r.render());
+    assert!(r.passed(), "{}", r.render());
+    assert_eq!(r.connect_failures, 0);
+    assert_eq!(r.closed.0 + r.closed.1, 160);
+    assert!(r.probes.read_us.len() + r.probes.health_us.len() > 10);
+}
