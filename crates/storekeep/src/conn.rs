@@ -7,6 +7,9 @@
 //! - a keep-alive connection with no request in progress and no bytes moving for the idle
 //!   timeout is closed (a response that a client stops reading counts as idle too);
 //! - a request body must arrive within the body-read timeout of its head;
+//! - at most [`LARGE_BODY_SLOTS`] requests with a body over 64 KiB (or of unknown length) are
+//!   in progress at once across all connections, so that bodies of up to 2 MiB cannot add up
+//!   to gigabytes over thousands of connections; beyond, 503 `OverCapacity`;
 //! - the listener may evict the connection when the connection limit is reached, but only
 //!   while no request is in progress, and asks it to finish gracefully at shutdown.
 //!
@@ -34,6 +37,37 @@ use tower::ServiceExt;
 /// sends headers (slowly or not) can make the server hold: 16 KiB, Node.js's default header
 /// limit; hyper answers a longer head with 431.
 pub const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// A body larger than this (or of unknown length) needs one of the large-body slots.
+pub const LARGE_BODY_BYTES: u64 = 64 * 1024;
+
+/// Requests with a large body in progress at once (each body at most 2 MiB).
+pub const LARGE_BODY_SLOTS: usize = 64;
+
+/// Does the request announce a large body (or one of unknown length)?
+fn large_body(req: &Request<Incoming>) -> bool {
+    let length = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    match length {
+        Some(n) => n > LARGE_BODY_BYTES,
+        None => req
+            .headers()
+            .contains_key(axum::http::header::TRANSFER_ENCODING),
+    }
+}
+
+/// The answer when every large-body slot is taken.
+fn busy_with_large_bodies() -> Response<Body> {
+    use axum::response::IntoResponse;
+    storekeep_http::error::HttpError(storekeep_core::ApiError::OverCapacity {
+        message: "The server is receiving too many large request bodies; retry later.".into(),
+        retry_after_secs: 1,
+    })
+    .into_response()
+}
 
 /// The timeouts of a connection.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +133,17 @@ impl ConnState {
     /// Is a request in progress?
     pub fn busy(&self) -> bool {
         self.in_flight.load(Ordering::Acquire) > 0
+    }
+
+    /// How long the connection has been waiting for a request: since its current request
+    /// head began, or, between requests, since bytes last moved.
+    pub fn waiting(&self) -> Duration {
+        let now = self.now_ms();
+        let ms = match self.head_started_ms.load(Ordering::Acquire) {
+            0 => now.saturating_sub(self.last_activity_ms.load(Ordering::Relaxed)),
+            started => (now + 1).saturating_sub(started),
+        };
+        Duration::from_millis(ms)
     }
 
     /// Ask the connection to close if it is idle (the connection limit is reached). Returns
@@ -235,12 +280,45 @@ impl hyper::body::Body for DeadlineBody {
     }
 }
 
+/// The connection's service: counts the request in progress, takes a large-body slot when
+/// needed, puts the body under its deadline and runs the application.
+fn service(
+    app: Router,
+    state: Arc<ConnState>,
+    body_read: Duration,
+    large_bodies: Arc<tokio::sync::Semaphore>,
+) -> impl hyper::service::Service<
+    Request<Incoming>,
+    Response = Response<Body>,
+    Error = std::convert::Infallible,
+    Future = impl Future<Output = Result<Response<Body>, std::convert::Infallible>> + Send,
+> + Clone {
+    hyper::service::service_fn(move |req: Request<Incoming>| {
+        state.in_flight.fetch_add(1, Ordering::AcqRel);
+        state.head_started_ms.store(0, Ordering::Release);
+        let guard = InFlight(state.clone());
+        let slot = large_body(&req).then(|| large_bodies.clone().try_acquire_owned().ok());
+        let sleep = Box::pin(tokio::time::sleep(body_read));
+        let req = req.map(|inner| Body::new(DeadlineBody { inner, sleep }));
+        let app = app.clone();
+        async move {
+            if let Some(None) = slot {
+                return Ok(busy_with_large_bodies());
+            }
+            let resp = app.oneshot(req).await;
+            drop((guard, slot));
+            resp
+        }
+    })
+}
+
 /// Serve one connection until it ends, times out, is evicted or the server drains.
 pub async fn serve(
     stream: TcpStream,
     app: Router,
     state: Arc<ConnState>,
     timeouts: Timeouts,
+    large_bodies: Arc<tokio::sync::Semaphore>,
     mut phase: watch::Receiver<Phase>,
 ) {
     let _ = stream.set_nodelay(true);
@@ -248,26 +326,13 @@ pub async fn serve(
         io: stream,
         state: state.clone(),
     });
-    let svc_state = state.clone();
-    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
-        svc_state.in_flight.fetch_add(1, Ordering::AcqRel);
-        svc_state.head_started_ms.store(0, Ordering::Release);
-        let guard = InFlight(svc_state.clone());
-        let sleep = Box::pin(tokio::time::sleep(timeouts.body_read));
-        let req = req.map(|inner| Body::new(DeadlineBody { inner, sleep }));
-        let app = app.clone();
-        async move {
-            let resp: Result<Response<Body>, std::convert::Infallible> = app.oneshot(req).await;
-            drop(guard);
-            resp
-        }
-    });
+    let svc = service(app, state.clone(), timeouts.body_read, large_bodies);
     let conn = hyper::server::conn::http1::Builder::new()
         .header_read_timeout(None)
         .max_buf_size(MAX_HEAD_BYTES)
         .serve_connection(io, svc);
     tokio::pin!(conn);
-    // Timeouts are checked at least this often (and at the computed deadline).
+    // The timeouts are checked this often: each is enforced within a quarter of the shorter.
     let tick = (timeouts.header_read.min(timeouts.idle) / 4).max(Duration::from_millis(50));
     let mut draining = *phase.borrow() == Phase::Draining;
     if draining {

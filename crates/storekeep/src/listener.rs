@@ -3,8 +3,10 @@
 //! item 2).
 //!
 //! At the limit a new connection is still accepted if an older connection with no request in
-//! progress (idle keep-alive, or a client still sending its request head) can be closed for
-//! it, oldest first; otherwise it is answered `503 OverCapacity` and closed at once. So a
+//! progress that has been waiting for at least a second (idle keep-alive, or a client still
+//! sending its request head) can be closed for it, oldest first; otherwise it is answered
+//! `503 OverCapacity` and closed at once. The second spares a client whose request has just
+//! arrived and is about to be served. So a
 //! flood of slow or idle connections cannot lock out a client that sends its request
 //! promptly, and the process never runs out of descriptors (`axum::serve` has neither a limit
 //! nor per-connection timeouts; 20,000 slow connections took every descriptor).
@@ -25,6 +27,9 @@ use tokio::task::JoinSet;
 
 use crate::conn::{self, ConnState, Phase, Timeouts};
 
+/// How long a connection must have waited for a request before it may be evicted.
+pub const EVICTABLE_AFTER: Duration = Duration::from_secs(1);
+
 /// Connections that may be open beyond the limit while evicted ones are closing.
 pub const EVICTION_SLACK: usize = 16;
 
@@ -33,6 +38,10 @@ pub const EVICTION_SLACK: usize = 16;
 pub struct Limits {
     pub max_connections: usize,
     pub timeouts: Timeouts,
+    /// Requests with a body over 64 KiB in progress at once ([`conn::LARGE_BODY_SLOTS`]).
+    pub large_body_slots: usize,
+    /// How long a connection must have waited for a request before it may be evicted.
+    pub evictable_after: Duration,
     /// How long a shutdown waits for requests in progress before closing their connections.
     pub shutdown_timeout: Duration,
 }
@@ -65,13 +74,15 @@ enum Admission {
 }
 
 impl Registry {
-    fn admit(&self, max: usize) -> Admission {
+    fn admit(&self, max: usize, evictable_after: Duration) -> Admission {
         let Ok(mut conns) = self.conns.lock() else {
             return Admission::Refuse;
         };
         if conns.len() >= max {
             let room = conns.len() < max + EVICTION_SLACK
-                && conns.values().any(|c| !c.busy() && c.evict());
+                && conns
+                    .values()
+                    .any(|c| !c.busy() && c.waiting() >= evictable_after && c.evict());
             if !room {
                 self.refused.fetch_add(1, Ordering::Relaxed);
                 return Admission::Refuse;
@@ -163,17 +174,20 @@ pub async fn serve(
     let (phase_tx, phase_rx) = watch::channel(Phase::Serving);
     let mut tasks = JoinSet::new();
     let mut refusing = JoinSet::new();
+    let large_bodies = Arc::new(tokio::sync::Semaphore::new(limits.large_body_slots));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => match registry.admit(limits.max_connections) {
+                Ok((stream, _)) => match registry.admit(limits.max_connections, limits.evictable_after) {
                     Admission::Accept(state) => {
                         let guard = Registered(registry.clone(), state.id);
                         let (app, phase) = (app.clone(), phase_rx.clone());
+                        let bodies = large_bodies.clone();
                         tasks.spawn(async move {
-                            conn::serve(stream, app, state, limits.timeouts, phase).await;
+                            let t = limits.timeouts;
+                            conn::serve(stream, app, state, t, bodies, phase).await;
                             drop(guard);
                         });
                     }
@@ -228,12 +242,18 @@ mod tests {
 
     /// `/health`, and `/slow`, which reports that it started and then never answers.
     fn app(entered: tokio::sync::mpsc::UnboundedSender<()>) -> Router {
+        let posted = entered.clone();
         Router::new()
             .route("/health", get(|| async { "ok" }))
             .route(
                 "/slow",
                 get(move || async move {
                     let _ = entered.send(());
+                    tokio::time::sleep(Duration::from_secs(3600)).await;
+                    "late"
+                })
+                .post(move || async move {
+                    let _ = posted.send(());
                     tokio::time::sleep(Duration::from_secs(3600)).await;
                     "late"
                 }),
@@ -244,6 +264,8 @@ mod tests {
         let long = Duration::from_secs(3600);
         Limits {
             max_connections,
+            large_body_slots: 1,
+            evictable_after: Duration::ZERO,
             timeouts: Timeouts {
                 header_read: long,
                 idle: long,
@@ -323,5 +345,27 @@ mod tests {
         // Shutdown: the two requests in progress are cut at the bound.
         let _ = r.stop.send(());
         assert_eq!(r.server.await.unwrap(), 2);
+    }
+
+    #[tokio::test]
+    async fn large_bodies_beyond_the_slots_are_answered_503() {
+        let mut r = start(8).await;
+        let post = |len: usize| {
+            format!("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: {len}\r\n\r\n{{")
+        };
+        let mut first = TcpStream::connect(r.addr).await.unwrap();
+        first.write_all(post(100_000).as_bytes()).await.unwrap();
+        // The handler runs only once the request holds the one slot.
+        r.entered.recv().await.unwrap();
+        let mut c = TcpStream::connect(r.addr).await.unwrap();
+        c.write_all(post(100_000).as_bytes()).await.unwrap();
+        let refused = answer(c).await;
+        // A small body needs no slot.
+        let small = answer(send(r.addr, "/health").await).await;
+        assert!(small.starts_with("HTTP/1.1 200"), "{small}");
+        assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+        assert!(refused.contains(r#""code":"OverCapacity""#), "{refused}");
+        let _ = r.stop.send(());
+        let _ = r.server.await;
     }
 }

@@ -16,6 +16,10 @@ use crate::cli::{open_db, DbArgs};
 use crate::conn::Timeouts;
 use crate::listener::{self, Limits, EVICTION_SLACK, REFUSAL_SLOTS};
 
+/// How long the database may take to close at shutdown (the SQLite writer finishing its
+/// batch, PostgreSQL connections closing).
+const DATABASE_CLOSE_BOUND: Duration = Duration::from_secs(5);
+
 /// The connection limit when none is configured, if the open-file limit allows it.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;
 
@@ -75,8 +79,8 @@ pub struct ServeArgs {
     /// Seconds a client has to send a request's body once its head has arrived.
     #[arg(long, env = "STOREKEEP_BODY_READ_TIMEOUT_SECS", default_value_t = 30)]
     pub body_read_timeout_secs: u64,
-    /// Seconds a shutdown waits for requests in progress before closing their connections
-    /// (and, after as long again at most, for work they started on the blocking pool).
+    /// Seconds a shutdown waits for requests in progress before closing their connections;
+    /// the database close and work left on the blocking pool get 5 s each at most after it.
     #[arg(long, env = "STOREKEEP_SHUTDOWN_TIMEOUT_SECS", default_value_t = 10)]
     pub shutdown_timeout_secs: u64,
     /// Argon2 computations (passwords, client secrets) at once (default: the cores).
@@ -114,6 +118,8 @@ impl ServeArgs {
         };
         Ok(Limits {
             max_connections,
+            large_body_slots: crate::conn::LARGE_BODY_SLOTS,
+            evictable_after: listener::EVICTABLE_AFTER,
             timeouts: Timeouts {
                 header_read: secs(self.header_read_timeout_secs, "header-read-timeout-secs")?,
                 idle: secs(self.idle_timeout_secs, "idle-timeout-secs")?,
@@ -237,7 +243,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if closed > 0 {
         tracing::warn!(connections = closed, "closed at the shutdown timeout");
     }
-    match tokio::time::timeout(limits.shutdown_timeout, backend.close()).await {
+    match tokio::time::timeout(DATABASE_CLOSE_BOUND, backend.close()).await {
         Ok(()) => tracing::info!("database closed; bye"),
         Err(_) => tracing::warn!("the database did not close within the shutdown timeout"),
     }

@@ -179,3 +179,52 @@ pub async fn introspect(State(s): State<AppState>, req: OAuthRequest) -> OAuthRe
     let token = req.required("token")?;
     Ok(no_store(s.services.oauth.introspect(&client, token).await?))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use http_body_util::BodyExt;
+
+    fn over_capacity() -> ApiError {
+        ApiError::OverCapacity {
+            message: "busy".into(),
+            retry_after_secs: 1,
+        }
+    }
+
+    async fn parts(r: Response) -> (u16, Option<String>, serde_json::Value) {
+        let status = r.status().as_u16();
+        let retry = r
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = r.into_body().collect().await.unwrap().to_bytes();
+        (status, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    /// A full Argon2 queue on an OAuth endpoint: the OAuth error body, 503, `Retry-After`.
+    #[tokio::test]
+    async fn over_capacity_is_an_oauth_503_with_retry_after() {
+        let (status, retry, body) = parts(OAuthError(over_capacity()).into_response()).await;
+        assert_eq!(status, 503);
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert_eq!(body["error"], "temporarily_unavailable");
+        assert_eq!(body["error_description"], "busy");
+        assert_eq!(body["statusCode"], 503);
+        assert_eq!(body["errors"][0]["code"], "OverCapacity");
+    }
+
+    /// The same on a REST endpoint: the API error body, without the OAuth fields.
+    #[tokio::test]
+    async fn over_capacity_is_an_api_503_with_retry_after() {
+        let (status, retry, body) = parts(HttpError(over_capacity()).into_response()).await;
+        assert_eq!(status, 503);
+        assert_eq!(retry.as_deref(), Some("1"));
+        assert_eq!(body["statusCode"], 503);
+        assert_eq!(body["message"], "busy");
+        assert_eq!(body["errors"][0]["code"], "OverCapacity");
+        assert!(body.get("error").is_none());
+    }
+}
