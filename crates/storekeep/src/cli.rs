@@ -131,8 +131,7 @@ pub fn init_logging(filter: &str, format: LogFormat) {
     match format {
         LogFormat::Json => builder.json().with_current_span(true).init(),
         LogFormat::Text => {
-            let colour =
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
             builder.with_ansi(colour).init()
         }
     }

@@ -328,7 +328,11 @@ mod tests {
         let mut buf = [0u8; 16];
         assert_eq!(first.read(&mut buf).await.unwrap_or(0), 0);
         let _ = stop.send(());
-        assert_eq!(server.await.unwrap(), 0, "idle connections close at shutdown");
+        assert_eq!(
+            server.await.unwrap(),
+            0,
+            "idle connections close at shutdown"
+        );
     }
 
     #[tokio::test]

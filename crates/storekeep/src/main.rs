@@ -11,12 +11,13 @@ use std::time::Duration;
 
 use clap::Parser;
 
-/// mimalloc instead of glibc's malloc: after a burst of short-lived allocations (a GraphQL
-/// burst, a flood) glibc kept everything in its per-thread arenas (227 MiB after a burst that
-/// peaked at 227 MiB); mimalloc returns freed pages to the system within moments
-/// (docs/RELIABILITY.md, "Allocator").
+/// jemalloc with background purging instead of glibc's malloc: after a burst of short-lived
+/// allocations glibc kept everything in its per-thread arenas (227 MiB after a GraphQL burst
+/// that peaked at 227 MiB, docs/RELIABILITY.md "Allocator"); jemalloc's background thread
+/// returns freed pages to the system after its decay time (10 s), whatever the application's
+/// threads do.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// How long the process waits, after the command has returned, for work still running on
 /// the blocking pool (an Argon2 computation, a long SQLite read whose request was cut at the

@@ -116,7 +116,11 @@ impl Server {
     /// the test fails (a hang guard, not a timing assertion).
     fn terminate(mut self) -> (std::process::ExitStatus, String) {
         let pid = self.child.id().to_string();
-        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
         for _ in 0..600 {
             if let Some(status) = self.child.try_wait().unwrap() {
                 let log = self.log_text();
@@ -126,7 +130,10 @@ impl Server {
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         let _ = self.child.kill();
-        panic!("the server did not exit after SIGTERM; log:\n{}", self.log_text());
+        panic!(
+            "the server did not exit after SIGTERM; log:\n{}",
+            self.log_text()
+        );
     }
 }
 
@@ -135,7 +142,10 @@ fn logs_carry_no_colour_codes_without_a_terminal() {
     let (status, log) = Server::start(&[]).terminate();
     assert!(status.success(), "{log}");
     assert!(log.contains("storekeep listening"), "{log}");
-    assert!(!log.contains('\u{1b}'), "ANSI escape in a log file: {log:?}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "ANSI escape in a log file: {log:?}"
+    );
 }
 
 #[test]
@@ -187,7 +197,13 @@ fn sigterm_with_a_request_in_progress_exits_at_the_shutdown_timeout() {
 #[test]
 fn a_connection_limit_beyond_the_open_file_limit_is_refused() {
     let out = storekeep()
-        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections", "1000000000"])
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--max-connections",
+            "1000000000",
+        ])
         .args(["--database-url", "sqlite::memory:"])
         .output()
         .unwrap();

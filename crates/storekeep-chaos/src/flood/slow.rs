@@ -76,8 +76,7 @@ async fn wait_closed(s: &mut TcpStream, until: Instant) -> bool {
 
 /// A connection that trickles header bytes until the server closes it.
 async fn slow_headers(mut s: TcpStream, trickle: Duration, until: Instant) -> bool {
-    if s
-        .write_all(b"GET /health HTTP/1.1\r\nHost: storekeep\r\nX-Slow: ")
+    if s.write_all(b"GET /health HTTP/1.1\r\nHost: storekeep\r\nX-Slow: ")
         .await
         .is_err()
     {
@@ -99,8 +98,7 @@ async fn slow_headers(mut s: TcpStream, trickle: Duration, until: Instant) -> bo
 
 /// A connection that sends one request, reads the answer and then idles.
 async fn idle_keep_alive(mut s: TcpStream, until: Instant) -> bool {
-    if s
-        .write_all(b"GET /health HTTP/1.1\r\nHost: storekeep\r\n\r\n")
+    if s.write_all(b"GET /health HTTP/1.1\r\nHost: storekeep\r\n\r\n")
         .await
         .is_err()
     {

@@ -187,7 +187,11 @@ fn argon2_runs_only_in_the_pool() {
             }
         }
     }
-    assert!(found.is_empty(), "Argon2 outside the pool:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "Argon2 outside the pool:\n{}",
+        found.join("\n")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,7 +224,9 @@ async fn a_full_queue_answers_over_capacity_at_once() {
     while p.inner.admission.available_permits() > 0 {
         tokio::task::yield_now().await;
     }
-    let refused = p.verify("pw", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA").await;
+    let refused = p
+        .verify("pw", "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$aGFzaA")
+        .await;
     match refused {
         Err(ApiError::OverCapacity {
             retry_after_secs, ..
@@ -271,5 +277,8 @@ async fn an_abandoned_caller_keeps_its_permit_until_the_work_ends() {
     while p.inner.permits.available_permits() < 2 {
         tokio::task::yield_now().await;
     }
-    assert!(p.inner.buffers.lock().unwrap().len() <= 2, "one buffer per permit at most");
+    assert!(
+        p.inner.buffers.lock().unwrap().len() <= 2,
+        "one buffer per permit at most"
+    );
 }
