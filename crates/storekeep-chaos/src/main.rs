@@ -69,6 +69,9 @@ struct SlowFloodArgs {
     /// Milliseconds between two header bytes of a slow-header connection.
     #[arg(long, default_value_t = 1000)]
     trickle_ms: u64,
+    /// Seconds over which the connections are opened (at most 300).
+    #[arg(long, default_value_t = 8)]
+    ramp_secs: u64,
     /// Seconds the connections are held at most (at most 600).
     #[arg(long, default_value_t = 30)]
     duration_secs: u64,
@@ -366,6 +369,7 @@ async fn slow_flood_cmd(a: SlowFloodArgs) -> anyhow::Result<bool> {
     let o = SlowFloodOptions {
         connections: a.connections.clamp(1, 20_000),
         trickle: Duration::from_millis(a.trickle_ms.clamp(10, 60_000)),
+        ramp: Duration::from_secs(a.ramp_secs.min(300)),
         duration: Duration::from_secs(a.duration_secs.clamp(1, 600)),
         max_rss_mib: a.max_rss_mib,
         // A server this tool started has exactly this limit; a running one is not checked.

@@ -6,7 +6,8 @@
 //! the server's peak RSS must stay under `--max-rss-mib` and its open descriptors under
 //! `--max-fds` (its connection limit plus the reserve); every slow connection must have been
 //! closed by the server before the run ends (header-read and idle timeouts, or eviction at
-//! the connection limit).
+//! the connection limit). The connections are opened evenly over `--ramp-secs`: slow clients
+//! accumulate, and the server evicts only connections that have waited at least a second.
 
 use std::time::{Duration, Instant};
 
@@ -25,6 +26,9 @@ pub struct SlowFloodOptions {
     pub connections: usize,
     /// Pause between two header bytes of a slow-header connection.
     pub trickle: Duration,
+    /// The connections are opened evenly over this time (slow clients accumulate; a burst of
+    /// fresh connections beyond the limit is refused by design, docs/RELIABILITY.md).
+    pub ramp: Duration,
     /// How long the connections are held (at most); the run ends then.
     pub duration: Duration,
     /// Largest acceptable peak RSS of the server (MiB).
@@ -107,7 +111,12 @@ async fn idle_keep_alive(mut s: TcpStream, until: Instant) -> bool {
     wait_closed(&mut s, until).await
 }
 
-async fn one(addr: String, slow: bool, trickle: Duration, until: Instant) -> Outcome {
+async fn one(
+    addr: String,
+    slow: bool,
+    (start, trickle, until): (Instant, Duration, Instant),
+) -> Outcome {
+    tokio::time::sleep_until(start.into()).await;
     let began = Instant::now();
     let connect = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(&addr)).await;
     let Ok(Ok(s)) = connect else {
@@ -137,9 +146,13 @@ pub async fn run(t: &Target, o: &SlowFloodOptions) -> anyhow::Result<SlowFloodRe
         .to_string();
     let sampler = Sampler::start(t.pid());
     let prober = Prober::start(&t.base, &t.creds.project, http.token());
-    let until = Instant::now() + o.duration;
+    let began = Instant::now();
+    let until = began + o.duration;
     let tasks: Vec<_> = (0..o.connections)
-        .map(|i| tokio::spawn(one(addr.clone(), i % 2 == 0, o.trickle, until)))
+        .map(|i| {
+            let start = began + o.ramp.mul_f64(i as f64 / o.connections as f64);
+            tokio::spawn(one(addr.clone(), i % 2 == 0, (start, o.trickle, until)))
+        })
         .collect();
     let mut r = SlowFloodReport {
         options: o.clone(),
@@ -191,8 +204,8 @@ impl SlowFloodReport {
     pub fn render(&self) -> String {
         let o = &self.options;
         format!(
-            "slow-client flood: {} connections (half slow headers at 1 byte per {} ms, half idle \
-             keep-alive), held up to {} s\n\
+            "slow-client flood: {} connections opened over {} s (half slow headers at 1 byte \
+             per {} ms, half idle keep-alive), held up to {} s\n\
              connect failures: {}\n\
              closed by the server: {} slow-header, {} idle (longest open {:.1} s); still open at \
              the end: {}\n\
@@ -201,6 +214,7 @@ impl SlowFloodReport {
              probes: {}\n{}\
              server panics: {}\nresult: {}\n",
             o.connections,
+            o.ramp.as_secs_f64(),
             o.trickle.as_millis(),
             o.duration.as_secs(),
             self.connect_failures,

@@ -46,9 +46,9 @@ async fn token_flood_degrades_to_503_in_bounded_memory() {
     }
 }
 
-/// 160 slow-header and idle connections against a limit of 40: every one is closed by the
-/// server (timeouts or eviction), `/health` and a read answer 200 throughout, memory and
-/// descriptors stay bounded.
+/// 160 slow-header and idle connections, opened over 8 s, against a limit of 40: every one is
+/// closed by the server (timeouts or eviction), `/health` and a read answer 200 throughout,
+/// memory and descriptors stay bounded.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_clients_are_closed_and_health_answers() {
     let args = [
@@ -63,7 +63,8 @@ async fn slow_clients_are_closed_and_health_answers() {
     let o = SlowFloodOptions {
         connections: 160,
         trickle: Duration::from_millis(500),
-        duration: Duration::from_secs(12),
+        ramp: Duration::from_secs(8),
+        duration: Duration::from_secs(16),
         max_rss_mib: 256,
         max_fds: Some(40 + FD_RESERVE),
     };
