@@ -68,6 +68,16 @@ impl ResourceIdentifier {
         }
     }
 
+    /// The error for a reference to a resource storekeep does not hold (customer groups,
+    /// types, tax categories): a malformed identifier is its JSON error, a well-formed one is
+    /// `ReferencedResourceNotFound`.
+    pub fn unknown(&self, type_id: &str) -> ApiError {
+        match self.resolve(type_id) {
+            Err(e) => e,
+            Ok(_) => self.not_found(type_id),
+        }
+    }
+
     /// The `ReferencedResourceNotFound` error for this identifier.
     pub fn not_found(&self, type_id: &str) -> ApiError {
         ApiError::ReferencedResourceNotFound {

@@ -3,6 +3,7 @@
 //! SQL: front-ends call the services here, and storage backends implement
 //! [`storage::Storage`].
 
+pub mod address;
 pub mod api_clients;
 pub mod carts;
 pub mod clock;

@@ -2,12 +2,12 @@
 
 use std::io::IsTerminal;
 
-use anyhow::Context;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use storekeep_core::api_clients::ApiClientDraft;
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::Services;
-use storekeep_sql::Backend;
+
+use crate::db::{open_db, DbArgs};
 
 /// A self-hostable server for the commercetools API: stores, customers, OAuth.
 #[derive(Parser, Debug)]
@@ -38,21 +38,6 @@ pub enum LogFormat {
     /// One JSON object per line: `timestamp`, `level`, `fields.message`, the other fields,
     /// and `span` / `spans` with the request's method, route and correlation id.
     Json,
-}
-
-/// Database options shared by every sub-command.
-#[derive(Args, Debug, Clone)]
-pub struct DbArgs {
-    /// Database URL: `sqlite:PATH` (created if missing) or `postgres://USER@HOST/DB`.
-    #[arg(
-        long,
-        env = "STOREKEEP_DATABASE_URL",
-        default_value = "sqlite:storekeep.db"
-    )]
-    pub database_url: String,
-    /// Most PostgreSQL connections in the pool.
-    #[arg(long, env = "STOREKEEP_PG_MAX_CONNECTIONS", default_value_t = 16)]
-    pub pg_max_connections: u32,
 }
 
 /// Sub-commands.
@@ -135,13 +120,6 @@ pub fn init_logging(filter: &str, format: LogFormat) {
             builder.with_ansi(colour).init()
         }
     }
-}
-
-/// Open the database a URL names, with a helpful error.
-pub async fn open_db(db: &DbArgs) -> anyhow::Result<Backend> {
-    Backend::open(&db.database_url, db.pg_max_connections)
-        .await
-        .with_context(|| "cannot open the database".to_string())
 }
 
 /// Run a parsed command line.

@@ -4,6 +4,7 @@
 mod bootstrap;
 mod cli;
 mod conn;
+mod db;
 mod listener;
 mod serve;
 

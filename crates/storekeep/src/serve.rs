@@ -12,8 +12,8 @@ use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::Services;
 use storekeep_http::AppState;
 
-use crate::cli::{open_db, DbArgs};
 use crate::conn::Timeouts;
+use crate::db::{open_db, DbArgs};
 use crate::listener::{self, Limits, EVICTION_SLACK, REFUSAL_SLOTS};
 
 /// How long the database may take to close at shutdown (the SQLite writer finishing its

@@ -8,7 +8,7 @@ use crate::common::ResourceIdentifier;
 use crate::customers::AddressDraft;
 use crate::error::{ApiError, ApiResult};
 
-use super::draft::CustomLineItemDraft;
+use super::lines::CustomLineItemDraft;
 use super::model::{CustomLineItemPriceMode, RoundingMode, TaxCalculationMode, TaxMode};
 use super::money::Money;
 
@@ -152,23 +152,39 @@ impl CartUpdateAction {
     /// Is the action one of `MyCartUpdateAction` (the `/me/carts` endpoints)? Custom line
     /// items, the owner, the key, the origin-related modes and custom types of the cart are
     /// not (the latter two only through `setCustomType`/`setCustomField`, which are).
+    /// Exhaustive, so a new action must be classified.
     pub fn allowed_for_me(&self) -> bool {
         use CartUpdateAction as A;
-        !matches!(
-            self,
+        match self {
             A::AddCustomLineItem(_)
-                | A::RemoveCustomLineItem { .. }
-                | A::ChangeCustomLineItemQuantity { .. }
-                | A::ChangeCustomLineItemMoney { .. }
-                | A::ChangeCustomLineItemPriceMode { .. }
-                | A::SetCustomerId { .. }
-                | A::SetAnonymousId { .. }
-                | A::SetCustomerGroup { .. }
-                | A::SetKey { .. }
-                | A::ChangeTaxRoundingMode { .. }
-                | A::ChangeTaxCalculationMode { .. }
-                | A::ChangePriceRoundingMode { .. }
-        )
+            | A::RemoveCustomLineItem { .. }
+            | A::ChangeCustomLineItemQuantity { .. }
+            | A::ChangeCustomLineItemMoney { .. }
+            | A::ChangeCustomLineItemPriceMode { .. }
+            | A::SetCustomerId { .. }
+            | A::SetAnonymousId { .. }
+            | A::SetCustomerGroup { .. }
+            | A::SetKey { .. }
+            | A::ChangeTaxRoundingMode { .. }
+            | A::ChangeTaxCalculationMode { .. }
+            | A::ChangePriceRoundingMode { .. } => false,
+            A::SetCustomerEmail { .. }
+            | A::SetShippingAddress { .. }
+            | A::SetBillingAddress { .. }
+            | A::AddItemShippingAddress { .. }
+            | A::UpdateItemShippingAddress { .. }
+            | A::RemoveItemShippingAddress { .. }
+            | A::SetCountry { .. }
+            | A::SetLocale { .. }
+            | A::SetDeleteDaysAfterLastModification { .. }
+            | A::ChangeTaxMode { .. }
+            | A::SetCustomType { .. }
+            | A::SetCustomField { .. }
+            | A::Recalculate { .. }
+            | A::AddLineItem(_)
+            | A::RemoveLineItem(_)
+            | A::ChangeLineItemQuantity(_) => true,
+        }
     }
 
     /// The customer id an action names (it must be loaded before `apply`).

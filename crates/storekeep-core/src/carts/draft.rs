@@ -9,16 +9,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::common::ResourceIdentifier;
 use crate::common::{check_key, valid_country, CustomFieldsDraft, KeyReference};
-use crate::common::{LocalizedString, ResourceIdentifier};
 use crate::customers::{check_address, check_locale, Address, AddressDraft};
 use crate::error::{ApiError, ApiResult};
 use crate::resource::Meta;
 
-use super::lines::{add_line, build_line, recompute, unknown};
-use super::model::{Cart, CartOrigin, CartState, CustomLineItemPriceMode, InventoryMode};
+use super::lines::{add_line, build_line, recompute, CustomLineItemDraft};
+use super::model::{Cart, CartOrigin, CartState, InventoryMode};
 use super::model::{RoundingMode, ShippingMode, TaxCalculationMode, TaxMode};
-use super::money::{check_currency, CentPrecisionMoney, Money};
+use super::money::{check_currency, CentPrecisionMoney};
 
 /// Fewest and most days a cart may live unmodified.
 pub const DELETE_DAYS_RANGE: std::ops::RangeInclusive<i64> = 1..=365_240;
@@ -29,29 +29,6 @@ pub fn no_line_items() -> ApiError {
         "storekeep has no product catalogue; line items are not supported (use custom line items)."
             .into(),
     )
-}
-
-/// A custom line item in a draft or an `addCustomLineItem` action.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct CustomLineItemDraft {
-    pub name: LocalizedString,
-    #[serde(default)]
-    pub quantity: Option<i64>,
-    pub money: Money,
-    pub slug: String,
-    #[serde(default)]
-    pub key: Option<String>,
-    #[serde(default)]
-    pub tax_category: Option<ResourceIdentifier>,
-    #[serde(default)]
-    pub external_tax_rate: Option<Value>,
-    #[serde(default)]
-    pub custom: Option<CustomFieldsDraft>,
-    #[serde(default)]
-    pub shipping_details: Option<Value>,
-    #[serde(default)]
-    pub price_mode: Option<CustomLineItemPriceMode>,
 }
 
 /// The body that creates a cart, globally or in a store.
@@ -123,7 +100,7 @@ pub struct CartDraft {
 pub fn check_cart_address(a: &AddressDraft) -> ApiResult<Address> {
     check_address(a)?;
     if let Some(c) = &a.custom {
-        return Err(unknown("type", &c.type_ref));
+        return Err(c.type_ref.unknown("type"));
     }
     Ok(a.clone().with_custom(a.id.clone(), None))
 }
@@ -182,10 +159,10 @@ pub fn check_draft(d: &CartDraft) -> ApiResult<()> {
         ("shipping-method", &d.shipping_method),
     ];
     if let Some((type_id, r)) = refs.iter().find_map(|(t, r)| r.as_ref().map(|r| (*t, r))) {
-        return Err(unknown(type_id, r));
+        return Err(r.unknown(type_id));
     }
     if let Some(c) = &d.custom {
-        return Err(unknown("type", &c.type_ref));
+        return Err(c.type_ref.unknown("type"));
     }
     let shipping = d.shipping_rate_input.is_some()
         || d.external_tax_rate_for_shipping_method.is_some()

@@ -3,20 +3,37 @@
 //! recomputing every total of a cart with exact integer arithmetic. Shared by the draft, the
 //! update actions and the sign-in merge; all pure.
 
-use crate::common::{check_key, check_localized, new_id, valid_key, ResourceIdentifier};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::common::{check_key, check_localized, new_id, valid_key, CustomFieldsDraft};
+use crate::common::{LocalizedString, ResourceIdentifier};
 use crate::error::{ApiError, ApiResult};
 
-use super::draft::CustomLineItemDraft;
-use super::model::{Cart, CustomLineItem};
+use super::model::{Cart, CustomLineItem, CustomLineItemPriceMode};
 use super::money::{add_quantity, line_total, sum, CentPrecisionMoney, Money};
 
-/// A reference to a resource storekeep does not hold: a malformed identifier is a JSON error,
-/// a well-formed one is not found.
-pub(super) fn unknown(type_id: &str, r: &ResourceIdentifier) -> ApiError {
-    match r.resolve(type_id) {
-        Err(e) => e,
-        Ok(_) => r.not_found(type_id),
-    }
+/// A custom line item in a draft or an `addCustomLineItem` action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CustomLineItemDraft {
+    pub name: LocalizedString,
+    #[serde(default)]
+    pub quantity: Option<i64>,
+    pub money: Money,
+    pub slug: String,
+    #[serde(default)]
+    pub key: Option<String>,
+    #[serde(default)]
+    pub tax_category: Option<ResourceIdentifier>,
+    #[serde(default)]
+    pub external_tax_rate: Option<Value>,
+    #[serde(default)]
+    pub custom: Option<CustomFieldsDraft>,
+    #[serde(default)]
+    pub shipping_details: Option<Value>,
+    #[serde(default)]
+    pub price_mode: Option<CustomLineItemPriceMode>,
 }
 
 /// Money for an item of a cart in `currency`: same currency, cent precision.
@@ -61,10 +78,10 @@ pub fn build_line(currency: &str, d: &CustomLineItemDraft) -> ApiResult<CustomLi
         check_key("customLineItem key", k)?;
     }
     if let Some(t) = &d.tax_category {
-        return Err(unknown("tax-category", t));
+        return Err(t.unknown("tax-category"));
     }
     if let Some(c) = &d.custom {
-        return Err(unknown("type", &c.type_ref));
+        return Err(c.type_ref.unknown("type"));
     }
     if d.external_tax_rate.is_some() {
         return Err(ApiError::InvalidOperation(

@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::address::{Address, ADDRESS_SCHEMA};
 use crate::common::{CustomFields, KeyReference, LocalizedString, Reference};
-use crate::customers::{Address, ADDRESS_SCHEMA};
 use crate::query::{
     base_fields, Field, FieldType, Schema, CUSTOM_FIELDS, KEY_REFERENCE, REFERENCE,
 };

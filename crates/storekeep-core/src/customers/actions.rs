@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::common::{check_key, KeyReference, ResourceIdentifier};
 use crate::error::{ApiError, ApiResult};
 
-use super::addresses::{address_id, apply_address};
+use super::addresses::{self as addr, Role};
 use super::draft::{
     check_claimed_len, check_date, check_locale_format, AddressDraft, CustomerGroupAssignmentDraft,
     Secret,
@@ -200,43 +200,90 @@ impl CustomerUpdateAction {
 
     /// Is the action one of `MyCustomerUpdateAction` (the `/me` endpoints)? Stores, groups,
     /// key, customer number, external id and authentication mode are not.
+    /// Exhaustive, so a new action must be classified.
     pub fn allowed_for_me(&self) -> bool {
         use CustomerUpdateAction as A;
-        !matches!(
-            self,
+        match self {
             A::SetKey { .. }
-                | A::SetCustomerNumber { .. }
-                | A::SetExternalId { .. }
-                | A::SetCustomerGroup { .. }
-                | A::SetCustomerGroupAssignments { .. }
-                | A::AddCustomerGroupAssignment { .. }
-                | A::RemoveCustomerGroupAssignment { .. }
-                | A::SetStores { .. }
-                | A::AddStore { .. }
-                | A::RemoveStore { .. }
-                | A::SetAuthenticationMode { .. }
-        )
+            | A::SetCustomerNumber { .. }
+            | A::SetExternalId { .. }
+            | A::SetCustomerGroup { .. }
+            | A::SetCustomerGroupAssignments { .. }
+            | A::AddCustomerGroupAssignment { .. }
+            | A::RemoveCustomerGroupAssignment { .. }
+            | A::SetStores { .. }
+            | A::AddStore { .. }
+            | A::RemoveStore { .. }
+            | A::SetAuthenticationMode { .. } => false,
+            A::ChangeEmail { .. }
+            | A::SetFirstName { .. }
+            | A::SetLastName { .. }
+            | A::SetMiddleName { .. }
+            | A::SetTitle { .. }
+            | A::SetSalutation { .. }
+            | A::SetDateOfBirth { .. }
+            | A::SetCompanyName { .. }
+            | A::SetVatId { .. }
+            | A::SetLocale { .. }
+            | A::AddAddress { .. }
+            | A::ChangeAddress { .. }
+            | A::RemoveAddress { .. }
+            | A::SetDefaultShippingAddress { .. }
+            | A::AddShippingAddressId { .. }
+            | A::RemoveShippingAddressId { .. }
+            | A::SetDefaultBillingAddress { .. }
+            | A::AddBillingAddressId { .. }
+            | A::RemoveBillingAddressId { .. }
+            | A::SetCustomType { .. }
+            | A::SetCustomField { .. }
+            | A::SetAddressCustomType { .. }
+            | A::SetAddressCustomField { .. } => true,
+        }
     }
 
     /// Does the action change the customer's stores?
     pub fn is_store_action(&self) -> bool {
-        matches!(
-            self,
-            CustomerUpdateAction::SetStores { .. }
-                | CustomerUpdateAction::AddStore { .. }
-                | CustomerUpdateAction::RemoveStore { .. }
-        )
+        self.store_refs().is_some()
     }
 
-    /// The store identifiers an action names (they must be resolved before `apply`).
-    pub fn store_refs(&self) -> Vec<&ResourceIdentifier> {
+    /// The store identifiers an action names (they must be resolved before `apply`); `None`
+    /// for an action that does not touch the stores. Exhaustive, so a new action must say.
+    pub fn store_refs(&self) -> Option<Vec<&ResourceIdentifier>> {
+        use CustomerUpdateAction as A;
         match self {
-            CustomerUpdateAction::SetStores { stores } => stores.iter().collect(),
-            CustomerUpdateAction::AddStore { store }
-            | CustomerUpdateAction::RemoveStore { store } => {
-                vec![store]
-            }
-            _ => Vec::new(),
+            A::SetStores { stores } => Some(stores.iter().collect()),
+            A::AddStore { store } | A::RemoveStore { store } => Some(vec![store]),
+            A::ChangeEmail { .. }
+            | A::SetFirstName { .. }
+            | A::SetLastName { .. }
+            | A::SetMiddleName { .. }
+            | A::SetTitle { .. }
+            | A::SetSalutation { .. }
+            | A::SetDateOfBirth { .. }
+            | A::SetCompanyName { .. }
+            | A::SetVatId { .. }
+            | A::SetLocale { .. }
+            | A::SetExternalId { .. }
+            | A::SetKey { .. }
+            | A::SetCustomerNumber { .. }
+            | A::AddAddress { .. }
+            | A::ChangeAddress { .. }
+            | A::RemoveAddress { .. }
+            | A::SetDefaultShippingAddress { .. }
+            | A::AddShippingAddressId { .. }
+            | A::RemoveShippingAddressId { .. }
+            | A::SetDefaultBillingAddress { .. }
+            | A::AddBillingAddressId { .. }
+            | A::RemoveBillingAddressId { .. }
+            | A::SetCustomerGroup { .. }
+            | A::SetCustomerGroupAssignments { .. }
+            | A::AddCustomerGroupAssignment { .. }
+            | A::RemoveCustomerGroupAssignment { .. }
+            | A::SetAuthenticationMode { .. }
+            | A::SetCustomType { .. }
+            | A::SetCustomField { .. }
+            | A::SetAddressCustomType { .. }
+            | A::SetAddressCustomField { .. } => None,
         }
     }
 }
@@ -290,15 +337,6 @@ pub fn check_locale(locale: &str, languages: Option<&[String]>) -> ApiResult<()>
             message: format!("Locale '{locale}' is not one of the project's languages."),
         }),
         _ => Ok(()),
-    }
-}
-
-/// A reference to a resource storekeep does not hold: a malformed identifier is a JSON
-/// error, a well-formed one is not found.
-pub(super) fn unknown(type_id: &str, r: &ResourceIdentifier) -> ApiError {
-    match r.resolve(type_id) {
-        Err(e) => e,
-        Ok(_) => r.not_found(type_id),
     }
 }
 
@@ -366,7 +404,73 @@ pub fn apply(c: &mut Customer, a: &CustomerUpdateAction, ctx: &ActionContext<'_>
             auth_mode,
             password,
         } => set_auth_mode(c, *auth_mode, password.is_some(), ctx.password_hash)?,
-        other => apply_reference_or_address(c, other)?,
+        A::AddAddress { address } => addr::add_address(c, address)?,
+        A::ChangeAddress {
+            address_id: id,
+            address_key: key,
+            address,
+        } => addr::change_address(c, id, key, address)?,
+        A::RemoveAddress {
+            address_id: id,
+            address_key: key,
+        } => addr::remove_address(c, id, key)?,
+        A::SetDefaultShippingAddress {
+            address_id: id,
+            address_key: key,
+        } => addr::set_default(c, Role::Shipping, id, key)?,
+        A::SetDefaultBillingAddress {
+            address_id: id,
+            address_key: key,
+        } => addr::set_default(c, Role::Billing, id, key)?,
+        A::AddShippingAddressId {
+            address_id: id,
+            address_key: key,
+        } => addr::add_to(c, Role::Shipping, id, key)?,
+        A::AddBillingAddressId {
+            address_id: id,
+            address_key: key,
+        } => addr::add_to(c, Role::Billing, id, key)?,
+        A::RemoveShippingAddressId {
+            address_id: id,
+            address_key: key,
+        } => addr::remove_from(c, Role::Shipping, id, key)?,
+        A::RemoveBillingAddressId {
+            address_id: id,
+            address_key: key,
+        } => addr::remove_from(c, Role::Billing, id, key)?,
+        // storekeep holds no customer groups and no types: naming one is not found, removing
+        // them is a no-op.
+        A::SetCustomerGroup { customer_group } => match customer_group {
+            Some(r) => return Err(r.unknown("customer-group")),
+            None => c.customer_group = None,
+        },
+        A::SetCustomerGroupAssignments {
+            customer_group_assignments,
+        } => match customer_group_assignments.first() {
+            Some(g) => return Err(g.customer_group.unknown("customer-group")),
+            None => c.customer_group_assignments.clear(),
+        },
+        A::AddCustomerGroupAssignment {
+            customer_group_assignment: g,
+        } => return Err(g.customer_group.unknown("customer-group")),
+        A::RemoveCustomerGroupAssignment { customer_group } => {
+            return Err(customer_group.unknown("customer-group"))
+        }
+        A::SetCustomType { type_ref, .. } => match type_ref {
+            Some(r) => return Err(r.unknown("type")),
+            None => c.custom = None,
+        },
+        A::SetCustomField { name, .. } => return Err(addr::no_custom_type(name)),
+        A::SetAddressCustomType {
+            address_id: id,
+            type_ref,
+            ..
+        } => addr::set_address_custom_type(c, id, type_ref)?,
+        A::SetAddressCustomField {
+            address_id: id,
+            name,
+            ..
+        } => addr::set_address_custom_field(c, id, name)?,
     }
     Ok(())
 }
@@ -410,67 +514,4 @@ fn set_auth_mode(
     }
     c.authentication_mode = mode;
     Ok(())
-}
-
-/// Address actions and the actions on groups and custom types.
-fn apply_reference_or_address(c: &mut Customer, a: &CustomerUpdateAction) -> ApiResult<()> {
-    use CustomerUpdateAction as A;
-    match a {
-        A::SetCustomerGroup { customer_group } => match customer_group {
-            Some(r) => return Err(unknown("customer-group", r)),
-            None => c.customer_group = None,
-        },
-        A::SetCustomerGroupAssignments {
-            customer_group_assignments,
-        } => match customer_group_assignments.first() {
-            Some(g) => return Err(unknown("customer-group", &g.customer_group)),
-            None => c.customer_group_assignments.clear(),
-        },
-        A::AddCustomerGroupAssignment {
-            customer_group_assignment: g,
-        } => return Err(unknown("customer-group", &g.customer_group)),
-        A::RemoveCustomerGroupAssignment { customer_group } => {
-            return Err(unknown("customer-group", customer_group))
-        }
-        A::SetCustomType { type_ref, .. } => match type_ref {
-            Some(r) => return Err(unknown("type", r)),
-            None => c.custom = None,
-        },
-        A::SetCustomField { name, .. } => return Err(no_custom_type(name)),
-        A::SetAddressCustomType {
-            address_id: id,
-            type_ref,
-            ..
-        } => {
-            let id = address_id(c, &Some(id.clone()), &None)?;
-            match type_ref {
-                Some(r) => return Err(unknown("type", r)),
-                None => {
-                    for addr in c
-                        .addresses
-                        .iter_mut()
-                        .filter(|x| x.id.as_ref() == Some(&id))
-                    {
-                        addr.custom = None;
-                    }
-                }
-            }
-        }
-        A::SetAddressCustomField {
-            address_id: id,
-            name,
-            ..
-        } => {
-            address_id(c, &Some(id.clone()), &None)?;
-            return Err(no_custom_type(name));
-        }
-        other => apply_address(c, other)?,
-    }
-    Ok(())
-}
-
-fn no_custom_type(name: &str) -> ApiError {
-    ApiError::InvalidOperation(format!(
-        "Cannot set the custom field '{name}': the resource has no custom type."
-    ))
 }

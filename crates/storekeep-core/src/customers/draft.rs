@@ -10,7 +10,9 @@ use crate::common::{valid_country, valid_locale};
 use crate::error::{ApiError, ApiResult};
 use crate::resource::Meta;
 
-use super::model::{Address, AddressOf, AuthenticationMode, Customer};
+use crate::address::{Address, AddressOf};
+
+use super::model::{AuthenticationMode, Customer};
 
 /// A password or token value from a request. Its `Debug` output is redacted so that it can
 /// never end up in a log line by accident.

@@ -14,6 +14,7 @@
 mod actions;
 mod addresses;
 mod draft;
+mod draft_stores;
 mod fence;
 mod me;
 mod model;
@@ -25,6 +26,7 @@ mod tokens;
 #[cfg(test)]
 mod tests;
 
+pub use crate::address::{Address, AddressOf, ADDRESS_SCHEMA};
 pub use actions::{
     apply, check_locale, check_my_actions, ActionContext, CustomerUpdate, CustomerUpdateAction,
 };
@@ -37,8 +39,8 @@ pub use draft::{
 };
 pub use me::{MyCustomerChangePassword, MyCustomerDraft};
 pub use model::{
-    Address, AddressOf, AuthenticationMode, Customer, CustomerGroupAssignment,
-    CustomerSignInResult, CustomerToken, ADDRESS_SCHEMA, CUSTOMER_SCHEMA,
+    AuthenticationMode, Customer, CustomerGroupAssignment, CustomerSignInResult, CustomerToken,
+    CUSTOMER_SCHEMA,
 };
 pub use rules::{
     customer_uniqueness, normalize_email, store_email_scope, visible_in_store,

@@ -80,23 +80,17 @@ pub(super) fn not_found(by: Lookup<'_>) -> ApiError {
 
 /// References of a draft to resources storekeep does not hold (groups, types).
 fn reject_draft_references(d: &CustomerDraft) -> ApiResult<()> {
-    let unknown = |type_id: &str, r: &ResourceIdentifier| -> ApiError {
-        match r.resolve(type_id) {
-            Err(e) => e,
-            Ok(_) => r.not_found(type_id),
-        }
-    };
     if let Some(g) = &d.customer_group {
-        return Err(unknown("customer-group", g));
+        return Err(g.unknown("customer-group"));
     }
     if let Some(g) = d.customer_group_assignments.iter().flatten().next() {
-        return Err(unknown("customer-group", &g.customer_group));
+        return Err(g.customer_group.unknown("customer-group"));
     }
     if let Some(c) = &d.custom {
-        return Err(unknown("type", &c.type_ref));
+        return Err(c.type_ref.unknown("type"));
     }
     if let Some(c) = d.addresses.iter().flatten().find_map(|a| a.custom.as_ref()) {
-        return Err(unknown("type", &c.type_ref));
+        return Err(c.type_ref.unknown("type"));
     }
     Ok(())
 }
@@ -357,9 +351,15 @@ impl CustomerService {
     ) -> ApiResult<Customer> {
         // Collected first: an iterator with a closure type held across the await would make
         // this future not `Send` for every lifetime, and axum handlers must be `Send`.
-        let refs: Vec<&ResourceIdentifier> = actions.iter().flat_map(|a| a.store_refs()).collect();
+        let refs: Vec<&ResourceIdentifier> = actions
+            .iter()
+            .flat_map(|a| a.store_refs().unwrap_or_default())
+            .collect();
         let stores = self.resolve_stores(project, refs).await?;
-        let named: Vec<_> = actions.iter().flat_map(|a| a.store_refs()).collect();
+        let named: Vec<_> = actions
+            .iter()
+            .flat_map(|a| a.store_refs().unwrap_or_default())
+            .collect();
         check_refs(grant, &current.stores, &named, &stores)?;
         let sets_locale = actions
             .iter()

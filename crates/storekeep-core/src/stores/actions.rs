@@ -135,43 +135,22 @@ pub enum StoreUpdateAction {
     },
 }
 
-/// Which storefront field an action sets, and the field's wire name.
-fn storefront_slot<'a>(
-    sf: &'a mut Storefront,
-    a: &StoreUpdateAction,
-) -> Option<(&'a mut Option<String>, &'static str, Option<String>)> {
-    use StoreUpdateAction as A;
-    Some(match a {
-        A::SetCheckoutUrlTemplate {
-            checkout_url_template: v,
-        } => (
-            &mut sf.checkout_url_template,
-            "checkoutUrlTemplate",
-            v.clone(),
-        ),
-        A::SetOrderUrlTemplate {
-            order_url_template: v,
-        } => (&mut sf.order_url_template, "orderUrlTemplate", v.clone()),
-        A::SetTermsOfServiceUrl {
-            terms_of_service_url: v,
-        } => (&mut sf.terms_of_service_url, "termsOfServiceUrl", v.clone()),
-        A::SetPrivacyPolicyUrl {
-            privacy_policy_url: v,
-        } => (&mut sf.privacy_policy_url, "privacyPolicyUrl", v.clone()),
-        A::SetRefundPolicyUrl {
-            refund_policy_url: v,
-        } => (&mut sf.refund_policy_url, "refundPolicyUrl", v.clone()),
-        A::SetShippingPolicyUrl {
-            shipping_policy_url: v,
-        } => (&mut sf.shipping_policy_url, "shippingPolicyUrl", v.clone()),
-        A::SetCookiePolicyUrl {
-            cookie_policy_url: v,
-        } => (&mut sf.cookie_policy_url, "cookiePolicyUrl", v.clone()),
-        A::SetImprintUrl { imprint_url: v } => (&mut sf.imprint_url, "imprintUrl", v.clone()),
-        A::SetFaqUrl { faq_url: v } => (&mut sf.faq_url, "faqUrl", v.clone()),
-        A::SetContactUrl { contact_url: v } => (&mut sf.contact_url, "contactUrl", v.clone()),
-        _ => return None,
-    })
+/// Set one storefront field (`field` is its wire name): an empty value clears it, a store
+/// whose storefront ends up empty has none.
+fn set_storefront(
+    store: &mut Store,
+    field: &str,
+    slot: fn(&mut Storefront) -> &mut Option<String>,
+    value: &Option<String>,
+) -> ApiResult<()> {
+    let value = value.clone().filter(|v| !v.is_empty());
+    if let Some(v) = &value {
+        check_storefront_value(field, v)?;
+    }
+    let mut sf = store.storefront.clone().unwrap_or_default();
+    *slot(&mut sf) = value;
+    store.storefront = (!sf.is_empty()).then_some(sf);
+    Ok(())
 }
 
 /// Check a storefront value: URL templates must name their variable, other URLs must be
@@ -270,26 +249,69 @@ pub fn apply(store: &mut Store, action: &StoreUpdateAction) -> ApiResult<()> {
                 "Cannot set the custom field '{name}': the store has no custom type."
             )))
         }
-        // Reference actions with a non-empty target never reach here (see the service).
-        A::AddDistributionChannel { .. }
-        | A::RemoveDistributionChannel { .. }
-        | A::AddSupplyChannel { .. }
-        | A::RemoveSupplyChannel { .. }
-        | A::AddProductSelection { .. }
-        | A::RemoveProductSelection { .. }
-        | A::ChangeProductSelectionActive { .. } => {
-            return Err(ApiError::general());
+        // The service reports these references not found before `apply` runs (storekeep
+        // holds no channels or product selections); should one get here, the answer is the same.
+        A::AddDistributionChannel {
+            distribution_channel: r,
         }
-        other => {
-            let mut sf = store.storefront.clone().unwrap_or_default();
-            if let Some((slot, field, value)) = storefront_slot(&mut sf, other) {
-                let value = value.filter(|v| !v.is_empty());
-                if let Some(v) = &value {
-                    check_storefront_value(field, v)?;
-                }
-                *slot = value;
-            }
-            store.storefront = (!sf.is_empty()).then_some(sf);
+        | A::RemoveDistributionChannel {
+            distribution_channel: r,
+        }
+        | A::AddSupplyChannel { supply_channel: r }
+        | A::RemoveSupplyChannel { supply_channel: r } => return Err(r.unknown("channel")),
+        A::AddProductSelection {
+            product_selection: r,
+            ..
+        }
+        | A::RemoveProductSelection {
+            product_selection: r,
+        }
+        | A::ChangeProductSelectionActive {
+            product_selection: r,
+            ..
+        } => return Err(r.unknown("product-selection")),
+        A::SetCheckoutUrlTemplate {
+            checkout_url_template: v,
+        } => set_storefront(
+            store,
+            "checkoutUrlTemplate",
+            |s| &mut s.checkout_url_template,
+            v,
+        )?,
+        A::SetOrderUrlTemplate {
+            order_url_template: v,
+        } => set_storefront(store, "orderUrlTemplate", |s| &mut s.order_url_template, v)?,
+        A::SetTermsOfServiceUrl {
+            terms_of_service_url: v,
+        } => set_storefront(
+            store,
+            "termsOfServiceUrl",
+            |s| &mut s.terms_of_service_url,
+            v,
+        )?,
+        A::SetPrivacyPolicyUrl {
+            privacy_policy_url: v,
+        } => set_storefront(store, "privacyPolicyUrl", |s| &mut s.privacy_policy_url, v)?,
+        A::SetRefundPolicyUrl {
+            refund_policy_url: v,
+        } => set_storefront(store, "refundPolicyUrl", |s| &mut s.refund_policy_url, v)?,
+        A::SetShippingPolicyUrl {
+            shipping_policy_url: v,
+        } => set_storefront(
+            store,
+            "shippingPolicyUrl",
+            |s| &mut s.shipping_policy_url,
+            v,
+        )?,
+        A::SetCookiePolicyUrl {
+            cookie_policy_url: v,
+        } => set_storefront(store, "cookiePolicyUrl", |s| &mut s.cookie_policy_url, v)?,
+        A::SetImprintUrl { imprint_url: v } => {
+            set_storefront(store, "imprintUrl", |s| &mut s.imprint_url, v)?
+        }
+        A::SetFaqUrl { faq_url: v } => set_storefront(store, "faqUrl", |s| &mut s.faq_url, v)?,
+        A::SetContactUrl { contact_url: v } => {
+            set_storefront(store, "contactUrl", |s| &mut s.contact_url, v)?
         }
     }
     Ok(())
@@ -309,13 +331,14 @@ fn dedup(cs: Vec<StoreCountry>) -> Vec<StoreCountry> {
 /// resolved (and, as storekeep holds none of those resources yet, is reported not found).
 pub fn references(action: &StoreUpdateAction) -> Vec<(&'static str, &ResourceIdentifier)> {
     use StoreUpdateAction as A;
+    // Exhaustive: an action added later must say which references it makes.
     match action {
         A::SetDistributionChannels {
-            distribution_channels: Some(v),
-        } => v.iter().map(|r| ("channel", r)).collect(),
-        A::SetSupplyChannels {
-            supply_channels: Some(v),
-        } => v.iter().map(|r| ("channel", r)).collect(),
+            distribution_channels: v,
+        }
+        | A::SetSupplyChannels { supply_channels: v } => {
+            v.iter().flatten().map(|r| ("channel", r)).collect()
+        }
         A::AddDistributionChannel {
             distribution_channel: r,
         }
@@ -336,14 +359,28 @@ pub fn references(action: &StoreUpdateAction) -> Vec<(&'static str, &ResourceIde
             ..
         } => vec![("product-selection", r)],
         A::SetProductSelections {
-            product_selections: Some(v),
+            product_selections: v,
         } => v
             .iter()
+            .flatten()
             .map(|p| ("product-selection", &p.product_selection))
             .collect(),
-        A::SetCustomType {
-            type_ref: Some(r), ..
-        } => vec![("type", r)],
-        _ => Vec::new(),
+        A::SetCustomType { type_ref, .. } => type_ref.iter().map(|r| ("type", r)).collect(),
+        A::SetName { .. }
+        | A::SetLanguages { .. }
+        | A::SetCountries { .. }
+        | A::AddCountry { .. }
+        | A::RemoveCountry { .. }
+        | A::SetCustomField { .. }
+        | A::SetCheckoutUrlTemplate { .. }
+        | A::SetOrderUrlTemplate { .. }
+        | A::SetTermsOfServiceUrl { .. }
+        | A::SetPrivacyPolicyUrl { .. }
+        | A::SetRefundPolicyUrl { .. }
+        | A::SetShippingPolicyUrl { .. }
+        | A::SetCookiePolicyUrl { .. }
+        | A::SetImprintUrl { .. }
+        | A::SetFaqUrl { .. }
+        | A::SetContactUrl { .. } => Vec::new(),
     }
 }
