@@ -25,7 +25,7 @@ use storekeep_core::ApiError;
 
 use crate::authz::{need, Need, Session};
 use crate::error::HttpError;
-use crate::known_stores::ensure_store;
+use crate::known::ensure_store;
 use crate::AppState;
 
 /// The project of the request, the authorized caller and its audit identity.
@@ -166,20 +166,14 @@ fn require_shopper(caller: &Caller) -> Result<(), ApiError> {
     ))
 }
 
-/// 404 unless the project exists. Known projects are remembered (projects are never deleted
-/// through the API), so the check costs a database round trip only once per project.
+/// 404 unless the project exists. Projects found to exist are remembered (they are never
+/// deleted through the API) for [`crate::known::PROJECT_TTL`], so the check costs a database
+/// round trip about once per project and TTL.
 pub(crate) async fn ensure_project(state: &AppState, project: &str) -> Result<(), HttpError> {
-    let known = state
-        .known_projects
-        .read()
-        .map(|set| set.contains(project))
-        .unwrap_or(false);
-    if known {
+    if state.known_projects.contains(project) {
         return Ok(());
     }
     state.services.projects.get(project).await?;
-    if let Ok(mut set) = state.known_projects.write() {
-        set.insert(project.to_string());
-    }
+    state.known_projects.insert(project);
     Ok(())
 }

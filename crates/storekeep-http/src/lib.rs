@@ -6,7 +6,7 @@ pub mod authz;
 mod context;
 pub mod error;
 pub mod extract;
-mod known_stores;
+mod known;
 mod oauth_request;
 mod routes;
 
@@ -33,9 +33,10 @@ pub struct AppState {
     /// Shared, so that handing the state to a handler (once per request) is one reference
     /// count, not a copy of every service.
     pub services: Arc<Services>,
-    pub(crate) known_projects: Arc<std::sync::RwLock<std::collections::HashSet<String>>>,
+    /// Projects recently found to exist (every project path's existence check).
+    pub(crate) known_projects: Arc<known::KnownProjects>,
     /// Store keys recently found to exist (the in-store paths' existence check).
-    pub(crate) known_stores: Arc<known_stores::KnownStores>,
+    pub(crate) known_stores: Arc<known::KnownStores>,
 }
 
 impl AppState {

@@ -1,14 +1,16 @@
 //! Client secrets and client authentication. A secret is stored as an Argon2id hash in the
 //! `ClientSecrets` collection (partition [`OAUTH_PARTITION`], id = client id, body = project
 //! and hash), hashed and verified in the process's one Argon2 pool ([`Passwords`]), whose full
-//! queue answers `OverCapacity` for known and unknown client ids alike. Verified `(client id, SHA-256 of the secret, stored hash)` triples are cached so
-//! that the token endpoint pays Argon2 once per client and secret, not on every call; the
-//! stored hash is read on every authentication, so a changed secret or a deleted client takes
-//! effect at once on every instance.
+//! queue answers `OverCapacity` for known and unknown client ids alike. Verified `(client id,
+//! SHA-256 of the secret, stored hash)` triples are cached (moka: at most
+//! [`VERIFIED_CAPACITY`], each for [`VERIFIED_TTL`]) so that the token endpoint pays Argon2
+//! once per client and secret and TTL, not on every call; the stored hash is read on every
+//! authentication, so a changed secret or a deleted client takes effect at once on every
+//! instance.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::time::Duration;
 
+use moka::sync::Cache;
 use serde::{Deserialize, Serialize};
 
 use crate::api_clients::DEFAULT_REFRESH_VALIDITY_SECS;
@@ -23,7 +25,11 @@ use super::secret::{ct_eq, sha256_hex};
 use super::OAUTH_PARTITION;
 
 /// Most remembered verifications.
-const VERIFIED_CAPACITY: usize = 10_000;
+pub const VERIFIED_CAPACITY: u64 = 10_000;
+/// How long a verification is remembered: after it, the next authentication of that client
+/// pays Argon2 again. Only bounds memory and the life of the secret's SHA-256 in memory; a
+/// changed secret is noticed at once anyway (the stored hash is compared on every call).
+pub const VERIFIED_TTL: Duration = Duration::from_secs(600);
 
 /// The stored secret of a client.
 #[derive(Serialize, Deserialize)]
@@ -85,7 +91,8 @@ impl ClientRecord {
 pub(crate) struct ClientSecrets {
     repo: Repo,
     passwords: Passwords,
-    verified: Mutex<HashMap<String, (String, String)>>,
+    /// Client id → (SHA-256 of the secret, stored hash it was verified against).
+    verified: Cache<String, (String, String)>,
 }
 
 impl ClientSecrets {
@@ -93,7 +100,10 @@ impl ClientSecrets {
         ClientSecrets {
             repo,
             passwords,
-            verified: Mutex::default(),
+            verified: Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .time_to_live(VERIFIED_TTL)
+                .build(),
         }
     }
 
@@ -175,26 +185,17 @@ impl ClientSecrets {
     }
 
     fn forget(&self, id: &str) {
-        if let Ok(mut v) = self.verified.lock() {
-            v.remove(id);
-        }
+        self.verified.invalidate(id);
     }
 
     fn known_good(&self, id: &str, secret_sha: &str, phc: &str) -> bool {
         self.verified
-            .lock()
-            .ok()
-            .and_then(|v| v.get(id).cloned())
+            .get(id)
             .is_some_and(|(sha, hash)| hash == phc && ct_eq(&sha, secret_sha))
     }
 
     fn remember(&self, id: &str, secret_sha: String, phc: String) {
-        if let Ok(mut v) = self.verified.lock() {
-            if v.len() >= VERIFIED_CAPACITY {
-                v.clear();
-            }
-            v.insert(id.to_string(), (secret_sha, phc));
-        }
+        self.verified.insert(id.to_string(), (secret_sha, phc));
     }
 
     /// The stored record of `id` if `secret` matches it.

@@ -100,6 +100,25 @@ fn the_cache_respects_expiry_ttl_and_client_removal() {
 }
 
 #[test]
+fn the_cache_drops_a_customer_at_once_and_stays_bounded() {
+    let cache = TokenCache::with_capacity(8);
+    let mut mine = (*caller("c1", 100_000)).clone();
+    mine.customer_id = Some("cu1".into());
+    let mut other = mine.clone();
+    other.customer_id = Some("cu2".into());
+    cache.insert("a".into(), Arc::new(mine), 0);
+    cache.insert("b".into(), Arc::new(other), 0);
+    cache.remove_customer("p1", "cu1");
+    assert!(cache.get("a", 1).is_none(), "revoked at once");
+    assert!(cache.get("b", 1).is_some(), "another customer stays");
+    for i in 0..100 {
+        cache.insert(format!("x{i}"), caller("c2", 100_000), 0);
+    }
+    let len = cache.len();
+    assert!(len <= 8, "{len} entries");
+}
+
+#[test]
 fn callers_check_project_and_scope() {
     let mut c = (*caller("c1", 0)).clone();
     c.scopes = Scope::parse_list("view_stores:p1 external_user_id:u1").unwrap();

@@ -4,12 +4,13 @@
 //! remembered for a few seconds, so that in-store requests do not each cost an extra database
 //! round trip; stores can be deleted, so the memory is short, and a store deleted through this
 //! instance is forgotten at once. Only existing stores are remembered: a store created a
-//! moment ago is never answered with a stale 404.
+//! moment ago is never answered with a stale 404. Every project path checks that its project
+//! exists the same way, with a longer memory ([`KnownProjects`]). Both are moka caches
+//! (docs/DESIGN.md, "Caches"): bounded, with a TTL, and explicit invalidation.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use moka::sync::Cache;
 use storekeep_core::ApiError;
 
 use crate::error::HttpError;
@@ -18,43 +19,78 @@ use crate::AppState;
 /// How long a store found to exist is trusted without asking the database again.
 pub const STORE_TTL: Duration = Duration::from_secs(5);
 
-/// Most entries kept; beyond it expired entries are dropped, and if that is not enough, all.
-const MAX_ENTRIES: usize = 10_000;
+/// How long a project found to exist is trusted. Projects are not deleted through the API;
+/// the TTL only bounds how long one deleted by other means keeps answering here.
+pub const PROJECT_TTL: Duration = Duration::from_secs(600);
+
+/// Most entries kept of each kind (moka's admission policy picks which, beyond it).
+pub const MAX_ENTRIES: u64 = 10_000;
 
 /// Store keys (per project) recently found to exist.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KnownStores {
-    seen: Mutex<HashMap<(String, String), Instant>>,
+    seen: Cache<(String, String), ()>,
+}
+
+impl Default for KnownStores {
+    fn default() -> Self {
+        KnownStores::with_capacity(MAX_ENTRIES)
+    }
 }
 
 impl KnownStores {
-    /// Was the store seen within [`STORE_TTL`]? A poisoned lock counts as "not seen".
+    fn with_capacity(capacity: u64) -> Self {
+        KnownStores {
+            seen: Cache::builder()
+                .max_capacity(capacity)
+                .time_to_live(STORE_TTL)
+                .build(),
+        }
+    }
+
+    /// Was the store seen within [`STORE_TTL`]?
     fn fresh(&self, project: &str, key: &str) -> bool {
-        let Ok(seen) = self.seen.lock() else {
-            return false;
-        };
-        seen.get(&(project.to_string(), key.to_string()))
-            .is_some_and(|at| at.elapsed() < STORE_TTL)
+        self.seen
+            .contains_key(&(project.to_string(), key.to_string()))
     }
 
     fn remember(&self, project: &str, key: &str) {
-        let Ok(mut seen) = self.seen.lock() else {
-            return;
-        };
-        if seen.len() >= MAX_ENTRIES {
-            seen.retain(|_, at| at.elapsed() < STORE_TTL);
-            if seen.len() >= MAX_ENTRIES {
-                seen.clear();
-            }
-        }
-        seen.insert((project.to_string(), key.to_string()), Instant::now());
+        self.seen.insert((project.to_string(), key.to_string()), ());
     }
 
     /// Forget a store (it was deleted through this instance).
     pub fn forget(&self, project: &str, key: &str) {
-        if let Ok(mut seen) = self.seen.lock() {
-            seen.remove(&(project.to_string(), key.to_string()));
+        self.seen
+            .invalidate(&(project.to_string(), key.to_string()));
+    }
+}
+
+/// Project keys recently found to exist (the check every project path makes).
+#[derive(Debug)]
+pub struct KnownProjects {
+    seen: Cache<String, ()>,
+}
+
+impl Default for KnownProjects {
+    fn default() -> Self {
+        KnownProjects {
+            seen: Cache::builder()
+                .max_capacity(MAX_ENTRIES)
+                .time_to_live(PROJECT_TTL)
+                .build(),
         }
+    }
+}
+
+impl KnownProjects {
+    /// Was the project seen within [`PROJECT_TTL`]?
+    pub fn contains(&self, project: &str) -> bool {
+        self.seen.contains_key(project)
+    }
+
+    /// Remember a project that exists.
+    pub fn insert(&self, project: &str) {
+        self.seen.insert(project.to_string(), ());
     }
 }
 
@@ -102,12 +138,21 @@ mod tests {
 
     #[test]
     fn stays_bounded() {
-        let k = KnownStores::default();
-        for i in 0..MAX_ENTRIES + 5 {
+        let k = KnownStores::with_capacity(16);
+        for i in 0..200 {
             k.remember("p", &i.to_string());
         }
-        let len = k.seen.lock().map(|s| s.len()).unwrap_or(usize::MAX);
-        assert!(len <= MAX_ENTRIES, "{len}");
-        assert!(k.fresh("p", &(MAX_ENTRIES + 4).to_string()));
+        k.seen.run_pending_tasks();
+        let len = k.seen.entry_count();
+        assert!((1..=16).contains(&len), "{len}");
+    }
+
+    #[test]
+    fn projects_are_remembered() {
+        let k = KnownProjects::default();
+        assert!(!k.contains("p"));
+        k.insert("p");
+        assert!(k.contains("p"));
+        assert!(!k.contains("q"));
     }
 }
