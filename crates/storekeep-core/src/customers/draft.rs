@@ -48,14 +48,14 @@ pub type AddressDraft = AddressOf<CustomFieldsDraft>;
 
 /// `{ customerGroup: ResourceIdentifier }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerGroupAssignmentDraft {
     pub customer_group: ResourceIdentifier,
 }
 
 /// The body that creates (signs up) a customer, globally or in a store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerDraft {
     pub email: String,
     #[serde(default)]
@@ -124,7 +124,7 @@ pub enum AnonymousCartSignInMode {
 
 /// The body of `POST /login` (email compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerSignin {
     pub email: String,
     pub password: Secret,
@@ -143,7 +143,7 @@ pub struct CustomerSignin {
 /// The body of `POST /me/login`: the anonymous cart is the active cart of the token's
 /// anonymous session, handled per `activeCartSignInMode`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MyCustomerSignin {
     pub email: String,
     pub password: Secret,
@@ -155,7 +155,7 @@ pub struct MyCustomerSignin {
 
 /// The body of `POST /customers/password`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerChangePassword {
     pub id: String,
     pub version: i64,
@@ -165,7 +165,7 @@ pub struct CustomerChangePassword {
 
 /// The body of `POST /customers/password-token`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerCreatePasswordResetToken {
     pub email: String,
     #[serde(default)]
@@ -176,7 +176,7 @@ pub struct CustomerCreatePasswordResetToken {
 
 /// The body of `POST /customers/password/reset`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerResetPassword {
     pub token_value: Secret,
     pub new_password: Secret,
@@ -186,7 +186,7 @@ pub struct CustomerResetPassword {
 
 /// The body of `POST /customers/email-token`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerCreateEmailToken {
     pub id: String,
     #[serde(default)]
@@ -198,7 +198,7 @@ pub struct CustomerCreateEmailToken {
 
 /// The body of `POST /customers/email/confirm`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerEmailVerify {
     pub token_value: Secret,
     #[serde(default)]

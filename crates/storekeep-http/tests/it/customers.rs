@@ -171,23 +171,22 @@ async fn malformed_bodies_are_invalid_json_input() {
         let create = customers(&h);
         let update = format!("{create}/{}", id(&c));
         let t = h.admin_token.clone();
-        let cases: [(&str, String, &str); 6] = [
+        let cases: [(&str, String, &str); 5] = [
             (&create, "{\"email\":".into(), ""),
-            (
-                &create,
-                json!({"email": "k@x.de", "password": "p", "bogus": 1}).to_string(),
-                "bogus: Unknown field.",
-            ),
             (
                 &create,
                 json!({"password": "p"}).to_string(),
                 "email: Missing required value",
             ),
-            (&create, json!({"email": 7}).to_string(), "email"),
+            (
+                &create,
+                json!({"email": 7}).to_string(),
+                "email: JSON String expected.",
+            ),
             (
                 &update,
                 json!({"version": 1, "actions": [{"action": "fly"}]}).to_string(),
-                "fly",
+                "actions: Invalid value 'fly' for type field 'action'.",
             ),
             (
                 &update,
@@ -200,7 +199,7 @@ async fn malformed_bodies_are_invalid_json_input() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {err}");
             assert_eq!(code(&err), "InvalidJsonInput", "{body}: {err}");
             let d = err["errors"][0]["detailedErrorMessage"].as_str().unwrap();
-            assert!(d.contains(detail), "{body}: {d}");
+            assert!(d.ends_with(detail), "{body}: {d}");
         }
         let (status, err) = post_raw(&h, &create, &t, "").await;
         assert_eq!(

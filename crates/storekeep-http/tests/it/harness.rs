@@ -29,6 +29,7 @@ use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::storage::Storage;
 use storekeep_core::Services;
+use storekeep_http::extract::UnknownFields;
 use storekeep_http::{router, AppState};
 use storekeep_sql::{PgStore, SqliteStore};
 use tower::ServiceExt;
@@ -195,6 +196,13 @@ impl Harness {
         .unwrap();
         self.services = self.services.clone().with_passwords(cheap);
         self.app = router(AppState::new(self.services.clone()));
+        self
+    }
+
+    /// The same harness with undeclared body fields refused (`--strict-json`).
+    pub fn strict_json(mut self) -> Harness {
+        let state = AppState::new(self.services.clone()).with_unknown_fields(UnknownFields::Refuse);
+        self.app = router(state);
         self
     }
 

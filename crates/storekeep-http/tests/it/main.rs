@@ -38,3 +38,4 @@ mod sessions;
 mod stores;
 mod stores_actions;
 mod unknown_subpaths;
+mod wire_json;
