@@ -176,6 +176,14 @@ pub fn check_draft(d: &CartDraft) -> ApiResult<()> {
     if d.line_items.as_ref().is_some_and(|l| !l.is_empty()) {
         return Err(no_line_items());
     }
+    // The documented rule of `setAnonymousId` (CartSetAnonymousIdAction.raml): a cart
+    // associated with a customer cannot be given an anonymous session; a draft naming both
+    // breaks it the same way (docs/DESIGN.md).
+    if let (Some(c), Some(_)) = (&d.customer_id, &d.anonymous_id) {
+        return Err(ApiError::InvalidOperation(format!(
+            "The cart belongs to the customer '{c}'; it cannot have an anonymousId."
+        )));
+    }
     let refs = [
         ("customer-group", &d.customer_group),
         ("business-unit", &d.business_unit),
