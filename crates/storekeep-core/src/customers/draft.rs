@@ -350,12 +350,9 @@ pub fn build_customer(
         .default_billing_address
         .map(|i| address_at(&ids, "defaultBillingAddress", i))
         .transpose()?;
-    if let Some(id) = &default_shipping {
-        push_unique(&mut shipping, id.clone());
-    }
-    if let Some(id) = &default_billing {
-        push_unique(&mut billing, id.clone());
-    }
+    // A default index sets only the default id: CustomerDraft.raml says the lists are "set
+    // to the IDs of these addresses" (`shippingAddresses`/`billingAddresses`) and describes
+    // no implied membership, unlike the `setDefault…Address` actions (docs/DESIGN.md).
     let mode = d.authentication_mode.unwrap_or_default();
     Ok(Customer {
         meta,
