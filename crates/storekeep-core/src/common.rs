@@ -29,7 +29,7 @@ pub struct KeyReference {
 
 /// A resource identifier `{typeId?, id?, key?}` (write side).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ResourceIdentifier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub type_id: Option<String>,
@@ -104,7 +104,7 @@ pub struct CustomFields {
 
 /// A custom-fields draft: `{type: ResourceIdentifier, fields?: {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomFieldsDraft {
     #[serde(rename = "type")]
     pub type_ref: ResourceIdentifier,

@@ -18,6 +18,7 @@ pub mod resource;
 pub mod scopes;
 pub mod storage;
 pub mod stores;
+pub mod wire;
 
 pub use error::{ApiError, ApiResult};
 

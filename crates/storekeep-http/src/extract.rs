@@ -8,47 +8,38 @@ use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use storekeep_core::query::QueryParams;
-use storekeep_core::ApiError;
+use storekeep_core::{wire, ApiError};
 
 use crate::error::HttpError;
+use crate::AppState;
 
-/// A JSON body; malformed or ill-shaped JSON is `InvalidJsonInput` with the path of the
-/// offending field in `detailedErrorMessage`.
+/// A JSON body; malformed or ill-shaped JSON is `InvalidJsonInput` with the API's wording
+/// and path of the offending field in `detailedErrorMessage` (`storekeep_core::wire`).
 pub struct AppJson<T>(pub T);
 
-/// Turn a serde error at a path into the API's wording.
-fn describe(path: &str, e: &serde_json::Error) -> String {
-    let msg = e.to_string();
-    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-    let at = if path.is_empty() || path == "." {
-        String::new()
-    } else {
-        format!("{path}: ")
-    };
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let field = rest.split('`').next().unwrap_or_default();
-        let full = if at.is_empty() {
-            field.to_string()
-        } else {
-            format!("{path}.{field}")
-        };
-        return format!("{full}: Missing required value");
+/// What a request body's undeclared fields do: ignored, as the API does (default), or
+/// refused with `InvalidJsonInput` (`--strict-json`, docs/DESIGN.md "Request JSON").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum UnknownFields {
+    #[default]
+    Ignore,
+    Refuse,
+}
+
+/// The member names of a `serde_ignored` path (positions dropped).
+fn ignored_names(path: &serde_ignored::Path<'_>, out: &mut Vec<String>) {
+    use serde_ignored::Path as P;
+    match path {
+        P::Root => {}
+        P::Map { parent, key } => {
+            ignored_names(parent, out);
+            out.push(key.clone());
+        }
+        P::Seq { parent, .. }
+        | P::Some { parent }
+        | P::NewtypeStruct { parent }
+        | P::NewtypeVariant { parent } => ignored_names(parent, out),
     }
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        let field = rest.split('`').next().unwrap_or_default();
-        // serde_path_to_error's path already ends with the unknown field.
-        let full = if path.ends_with(field) {
-            path.to_string()
-        } else {
-            format!("{at}{field}")
-        };
-        return format!("{full}: Unknown field.");
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        let v = rest.split('`').next().unwrap_or_default();
-        return format!("{at}Unknown value '{v}'.");
-    }
-    format!("{at}{msg}")
 }
 
 /// Does JSON text hold an escaped NUL character (`\u0000`)? A raw NUL byte is invalid JSON
@@ -75,31 +66,55 @@ fn nul_error(place: &str) -> ApiError {
     ApiError::InvalidInput(format!("The NUL character is not allowed in {place}."))
 }
 
-/// Parse a JSON body into `T`.
+/// Parse a JSON body into `T`, ignoring undeclared fields.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    parse_json_with(bytes, UnknownFields::Ignore)
+}
+
+/// Parse a JSON body into `T`; `unknown` says what undeclared fields do.
+pub fn parse_json_with<T: DeserializeOwned>(
+    bytes: &[u8],
+    unknown: UnknownFields,
+) -> Result<T, ApiError> {
     if has_nul_escape(bytes) {
         return Err(ApiError::invalid_json(
             "The NUL character (\\u0000) is not allowed in strings.",
         ));
     }
+    let mut first_unknown: Option<Vec<String>> = None;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) => Ok(v),
-        Err(e) => {
-            let path = e.path().to_string();
-            Err(ApiError::invalid_json(describe(&path, e.inner())))
+    let mut note = |path: serde_ignored::Path<'_>| {
+        if first_unknown.is_none() {
+            let mut names = Vec::new();
+            ignored_names(&path, &mut names);
+            first_unknown = Some(names);
         }
+    };
+    let tracked = serde_ignored::Deserializer::new(&mut *de, &mut note);
+    let value = serde_path_to_error::deserialize::<_, T>(tracked).map_err(|e| {
+        ApiError::invalid_json(wire::describe(
+            &wire::member_names(e.path()),
+            &e.inner().to_string(),
+        ))
+    })?;
+    de.end()
+        .map_err(|e| ApiError::invalid_json(wire::describe(&[], &e.to_string())))?;
+    match first_unknown {
+        Some(names) if unknown == UnknownFields::Refuse => Err(ApiError::invalid_json(format!(
+            "{}: Unknown field.",
+            names.join(" -> ")
+        ))),
+        _ => Ok(value),
     }
 }
 
-impl<S, T> FromRequest<S> for AppJson<T>
+impl<T> FromRequest<AppState> for AppJson<T>
 where
-    S: Send + Sync,
     T: DeserializeOwned,
 {
     type Rejection = HttpError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await.map_err(|e| match e {
             BytesRejection::FailedToBufferBody(inner)
                 if inner.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
@@ -110,7 +125,9 @@ where
             }
             other => HttpError(ApiError::invalid_json(other.body_text())),
         })?;
-        parse_json(&bytes).map(AppJson).map_err(HttpError)
+        parse_json_with(&bytes, state.unknown_fields)
+            .map(AppJson)
+            .map_err(HttpError)
     }
 }
 

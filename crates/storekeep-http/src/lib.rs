@@ -37,6 +37,8 @@ pub struct AppState {
     pub(crate) known_projects: Arc<known::KnownProjects>,
     /// Store keys recently found to exist (the in-store paths' existence check).
     pub(crate) known_stores: Arc<known::KnownStores>,
+    /// What undeclared fields of request bodies do (ignored unless `--strict-json`).
+    pub unknown_fields: extract::UnknownFields,
 }
 
 impl AppState {
@@ -46,7 +48,14 @@ impl AppState {
             services: Arc::new(services),
             known_projects: Arc::default(),
             known_stores: Arc::default(),
+            unknown_fields: extract::UnknownFields::Ignore,
         }
+    }
+
+    /// The same state with undeclared body fields refused (`--strict-json`).
+    pub fn with_unknown_fields(mut self, unknown: extract::UnknownFields) -> Self {
+        self.unknown_fields = unknown;
+        self
     }
 }
 

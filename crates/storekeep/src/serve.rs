@@ -10,6 +10,7 @@ use clap::Args;
 use storekeep_core::oauth::ThrottleConfig;
 use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::Services;
+use storekeep_http::extract::UnknownFields;
 use storekeep_http::AppState;
 
 use crate::conn::Timeouts;
@@ -63,6 +64,11 @@ pub struct ServeArgs {
         default_value_t = ThrottleConfig::DEFAULT_WINDOW_SECS
     )]
     pub signin_throttle_window_secs: u64,
+    /// Refuse request bodies with undeclared fields (400 `InvalidJsonInput` "…: Unknown
+    /// field.") instead of ignoring them as the API does; for catching client typos in
+    /// development.
+    #[arg(long, env = "STOREKEEP_STRICT_JSON")]
+    pub strict_json: bool,
     /// Most open client connections (default: 4096, or the open-file limit minus 96 if that
     /// is lower); at most the open-file limit minus 96 (64 for the database, listener, log
     /// and runtime, 16 for connections being evicted, 16 for refusals being answered).
@@ -159,6 +165,7 @@ impl std::fmt::Debug for ServeArgs {
                 "signin_throttle_window_secs",
                 &self.signin_throttle_window_secs,
             )
+            .field("strict_json", &self.strict_json)
             .field("max_connections", &self.max_connections)
             .field("argon2_max_queue", &self.argon2_max_queue)
             .finish_non_exhaustive()
@@ -227,7 +234,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     crate::bootstrap::run(&services, &bootstrap).await?;
     spawn_token_purge(services.clone());
-    let app = storekeep_http::router(AppState::new(services));
+    let unknown_fields = if args.strict_json {
+        UnknownFields::Refuse
+    } else {
+        UnknownFields::Ignore
+    };
+    let app = storekeep_http::router(AppState::new(services).with_unknown_fields(unknown_fields));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

@@ -71,30 +71,29 @@ async fn crash_sqlite_acknowledged_writes_survive_sigkill() {
     check(&s);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn crash_postgres_two_instances_acknowledged_writes_survive_sigkill() {
-    let Ok(url) = std::env::var("STOREKEEP_TEST_POSTGRES_URL") else {
-        eprintln!("STOREKEEP_TEST_POSTGRES_URL is not set: PostgreSQL crash test skipped");
-        return;
-    };
-    let seed = rand::random();
-    // A fresh database on the same server; the given one (with a fresh project key) if the
-    // role may not create databases.
-    let fresh = options(
-        BackendChoice::Postgres {
-            url: url.clone(),
-            reuse: false,
-        },
-        2,
-        seed,
-    );
-    let s = match crash::run(&fresh).await {
-        Ok(s) => s,
-        Err(e) if format!("{e:#}").contains("cannot create database") => {
-            let reuse = BackendChoice::Postgres { url, reuse: true };
-            crash::run(&options(reuse, 2, seed)).await.unwrap()
-        }
-        Err(e) => panic!("{e:#}"),
-    };
-    check(&s);
+storekeep_testpg::postgres_test! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn crash_postgres_two_instances_acknowledged_writes_survive_sigkill() {
+        let url = storekeep_testpg::url();
+        let seed = rand::random();
+        // A fresh database on the same server; the given one (with a fresh project key) if the
+        // role may not create databases.
+        let fresh = options(
+            BackendChoice::Postgres {
+                url: url.clone(),
+                reuse: false,
+            },
+            2,
+            seed,
+        );
+        let s = match crash::run(&fresh).await {
+            Ok(s) => s,
+            Err(e) if format!("{e:#}").contains("cannot create database") => {
+                let reuse = BackendChoice::Postgres { url, reuse: true };
+                crash::run(&options(reuse, 2, seed)).await.unwrap()
+            }
+            Err(e) => panic!("{e:#}"),
+        };
+        check(&s);
+    }
 }

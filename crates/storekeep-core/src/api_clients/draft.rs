@@ -21,7 +21,7 @@ const MAX_NAME_LEN: usize = 256;
 
 /// The body that creates an API client.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ApiClientDraft {
     pub name: String,
     /// Space-separated scopes.

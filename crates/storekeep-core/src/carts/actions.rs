@@ -14,7 +14,7 @@ use super::money::Money;
 
 /// The body of a Cart update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CartUpdate {
     pub version: i64,
     pub actions: Vec<CartUpdateAction>,
@@ -26,7 +26,7 @@ pub struct CartUpdate {
 /// `InvalidOperation` rather than a JSON error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
-    tag = "action",
+    remote = "Self",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
@@ -139,6 +139,7 @@ pub enum CartUpdateAction {
     RemoveLineItem(Map<String, Value>),
     ChangeLineItemQuantity(Map<String, Value>),
 }
+crate::tagged_enum!(CartUpdateAction, "action");
 
 impl CartUpdateAction {
     /// The wire name of the action (`setCountry`, …).

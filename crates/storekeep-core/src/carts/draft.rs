@@ -33,7 +33,7 @@ pub fn no_line_items() -> ApiError {
 
 /// The body that creates a cart, globally or in a store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CartDraft {
     pub currency: String,
     #[serde(default)]
@@ -153,6 +153,14 @@ pub fn check_draft(d: &CartDraft) -> ApiResult<()> {
     if d.line_items.as_ref().is_some_and(|l| !l.is_empty()) {
         return Err(no_line_items());
     }
+    // The documented rule of `setAnonymousId` (CartSetAnonymousIdAction.raml): a cart
+    // associated with a customer cannot be given an anonymous session; a draft naming both
+    // breaks it the same way (docs/DESIGN.md).
+    if let (Some(c), Some(_)) = (&d.customer_id, &d.anonymous_id) {
+        return Err(ApiError::InvalidOperation(format!(
+            "The cart belongs to the customer '{c}'; it cannot have an anonymousId."
+        )));
+    }
     let refs = [
         ("customer-group", &d.customer_group),
         ("business-unit", &d.business_unit),
@@ -255,31 +263,82 @@ pub fn build_cart(
     Ok(cart)
 }
 
-/// Refuse the fields of a `CartDraft` that a `MyCartDraft` (the `/me/carts` endpoints) does
-/// not have: there they are unknown fields, hence a JSON error.
-pub fn check_my_draft(d: &CartDraft) -> ApiResult<()> {
-    let extra = [
-        ("key", d.key.is_some()),
-        ("customerId", d.customer_id.is_some()),
-        ("anonymousId", d.anonymous_id.is_some()),
-        ("customerGroup", d.customer_group.is_some()),
-        ("customLineItems", d.custom_line_items.is_some()),
-        ("origin", d.origin.is_some()),
-        ("taxRoundingMode", d.tax_rounding_mode.is_some()),
-        ("taxCalculationMode", d.tax_calculation_mode.is_some()),
-        ("priceRoundingMode", d.price_rounding_mode.is_some()),
-        (
-            "externalTaxRateForShippingMethod",
-            d.external_tax_rate_for_shipping_method.is_some(),
-        ),
-        ("shippingRateInput", d.shipping_rate_input.is_some()),
-        ("customShipping", d.custom_shipping.is_some()),
-        ("shipping", d.shipping.is_some()),
-    ];
-    match extra.iter().find(|(_, set)| *set) {
-        Some((field, _)) => Err(ApiError::invalid_json(format!(
-            "Unknown field '{field}' in MyCartDraft."
-        ))),
-        None => Ok(()),
+/// The body of `POST /me/carts` (`MyCartDraft`): a `CartDraft` without the fields a
+/// shopper may not choose (key, owner, customer group, custom line items, origin, rounding
+/// and tax modes, external rates, shipping rate input, multiple shipping). Sent anyway they
+/// are undeclared fields, ignored like any other (docs/DESIGN.md, "Request JSON").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MyCartDraft {
+    pub currency: String,
+    #[serde(default)]
+    pub customer_email: Option<String>,
+    #[serde(default)]
+    pub business_unit: Option<ResourceIdentifier>,
+    #[serde(default)]
+    pub store: Option<ResourceIdentifier>,
+    #[serde(default)]
+    pub line_items: Option<Vec<Value>>,
+    #[serde(default)]
+    pub tax_mode: Option<TaxMode>,
+    #[serde(default)]
+    pub inventory_mode: Option<InventoryMode>,
+    #[serde(default)]
+    pub billing_address: Option<AddressDraft>,
+    #[serde(default)]
+    pub shipping_address: Option<AddressDraft>,
+    #[serde(default)]
+    pub shipping_method: Option<ResourceIdentifier>,
+    #[serde(default)]
+    pub shipping_mode: Option<ShippingMode>,
+    #[serde(default)]
+    pub item_shipping_addresses: Option<Vec<AddressDraft>>,
+    #[serde(default)]
+    pub discount_codes: Option<Vec<String>>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub delete_days_after_last_modification: Option<i64>,
+    #[serde(default)]
+    pub custom: Option<CustomFieldsDraft>,
+}
+
+impl MyCartDraft {
+    /// The cart draft it stands for (the owner is set by the service from the token).
+    pub fn into_draft(self) -> CartDraft {
+        CartDraft {
+            currency: self.currency,
+            key: None,
+            customer_id: None,
+            customer_email: self.customer_email,
+            customer_group: None,
+            anonymous_id: None,
+            business_unit: self.business_unit,
+            store: self.store,
+            line_items: self.line_items,
+            custom_line_items: None,
+            tax_mode: self.tax_mode,
+            external_tax_rate_for_shipping_method: None,
+            tax_rounding_mode: None,
+            tax_calculation_mode: None,
+            price_rounding_mode: None,
+            inventory_mode: self.inventory_mode,
+            billing_address: self.billing_address,
+            shipping_address: self.shipping_address,
+            shipping_method: self.shipping_method,
+            shipping_rate_input: None,
+            shipping_mode: self.shipping_mode,
+            custom_shipping: None,
+            shipping: None,
+            item_shipping_addresses: self.item_shipping_addresses,
+            discount_codes: self.discount_codes,
+            country: self.country,
+            locale: self.locale,
+            origin: None,
+            delete_days_after_last_modification: self.delete_days_after_last_modification,
+            custom: self.custom,
+        }
     }
 }

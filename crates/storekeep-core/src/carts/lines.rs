@@ -15,7 +15,7 @@ use super::money::{add_quantity, line_total, sum, CentPrecisionMoney, Money};
 
 /// A custom line item in a draft or an `addCustomLineItem` action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomLineItemDraft {
     pub name: LocalizedString,
     #[serde(default)]

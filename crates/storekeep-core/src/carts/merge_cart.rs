@@ -25,7 +25,7 @@ pub type CartMergeMode = AnonymousCartSignInMode;
 /// The body of the Merge Cart endpoints. Either `anonymousCart` or `anonymousId` is required;
 /// if both are given, the cart's `anonymousId` must be the given one (else `InvalidOperation`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MergeCartDraft {
     #[serde(default)]
     pub anonymous_cart: Option<ResourceIdentifier>,

@@ -29,7 +29,7 @@ mod tests;
 
 pub use actions::{check_my_actions, CartUpdate, CartUpdateAction};
 pub use apply::{apply, apply_all, check_customer_store, CartContext};
-pub use draft::{build_cart, check_draft, check_my_draft, CartDraft};
+pub use draft::{build_cart, check_draft, CartDraft, MyCartDraft};
 pub use lines::{build_line, recompute, CustomLineItemDraft};
 pub use merge::{merge_lines, AnonymousCarts, MAX_ATTEMPTS};
 pub use merge_cart::{CartMergeMode, MergeCartDraft};

@@ -49,7 +49,7 @@ impl CentPrecisionMoney {
 /// read from a cart (`{type: "centPrecision", …, fractionDigits}`) is accepted too, as long as
 /// its fraction digits are the currency's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Money {
     pub currency_code: String,
     pub cent_amount: i64,

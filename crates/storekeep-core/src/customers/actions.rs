@@ -19,7 +19,7 @@ use super::model::{AuthenticationMode, Customer};
 
 /// The body of a Customer update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerUpdate {
     pub version: i64,
     pub actions: Vec<CustomerUpdateAction>,
@@ -28,7 +28,7 @@ pub struct CustomerUpdate {
 /// Every Customer update action of the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
-    tag = "action",
+    remote = "Self",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
@@ -188,6 +188,7 @@ pub enum CustomerUpdateAction {
         value: Option<Value>,
     },
 }
+crate::tagged_enum!(CustomerUpdateAction, "action");
 
 impl CustomerUpdateAction {
     /// The wire name of the action (`setFirstName`, …).

@@ -50,14 +50,14 @@ pub type AddressDraft = AddressOf<CustomFieldsDraft>;
 
 /// `{ customerGroup: ResourceIdentifier }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerGroupAssignmentDraft {
     pub customer_group: ResourceIdentifier,
 }
 
 /// The body that creates (signs up) a customer, globally or in a store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerDraft {
     pub email: String,
     #[serde(default)]
@@ -126,7 +126,7 @@ pub enum AnonymousCartSignInMode {
 
 /// The body of `POST /login` (email compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerSignin {
     pub email: String,
     pub password: Secret,
@@ -145,7 +145,7 @@ pub struct CustomerSignin {
 /// The body of `POST /me/login`: the anonymous cart is the active cart of the token's
 /// anonymous session, handled per `activeCartSignInMode`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MyCustomerSignin {
     pub email: String,
     pub password: Secret,
@@ -157,7 +157,7 @@ pub struct MyCustomerSignin {
 
 /// The body of `POST /customers/password`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerChangePassword {
     pub id: String,
     pub version: i64,
@@ -167,7 +167,7 @@ pub struct CustomerChangePassword {
 
 /// The body of `POST /customers/password-token`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerCreatePasswordResetToken {
     pub email: String,
     #[serde(default)]
@@ -178,7 +178,7 @@ pub struct CustomerCreatePasswordResetToken {
 
 /// The body of `POST /customers/password/reset`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerResetPassword {
     pub token_value: Secret,
     pub new_password: Secret,
@@ -188,7 +188,7 @@ pub struct CustomerResetPassword {
 
 /// The body of `POST /customers/email-token`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerCreateEmailToken {
     pub id: String,
     #[serde(default)]
@@ -200,7 +200,7 @@ pub struct CustomerCreateEmailToken {
 
 /// The body of `POST /customers/email/confirm`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct CustomerEmailVerify {
     pub token_value: Secret,
     #[serde(default)]
@@ -352,12 +352,9 @@ pub fn build_customer(
         .default_billing_address
         .map(|i| address_at(&ids, "defaultBillingAddress", i))
         .transpose()?;
-    if let Some(id) = &default_shipping {
-        push_unique(&mut shipping, id.clone());
-    }
-    if let Some(id) = &default_billing {
-        push_unique(&mut billing, id.clone());
-    }
+    // A default index sets only the default id: CustomerDraft.raml says the lists are "set
+    // to the IDs of these addresses" (`shippingAddresses`/`billingAddresses`) and describes
+    // no implied membership, unlike the `setDefault…Address` actions (docs/DESIGN.md).
     let mode = d.authentication_mode.unwrap_or_default();
     Ok(Customer {
         meta,

@@ -24,7 +24,7 @@ use super::service::CustomerService;
 
 /// The body of `POST /me/signup`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MyCustomerDraft {
     pub email: String,
     pub password: Secret,
@@ -97,7 +97,7 @@ impl MyCustomerDraft {
 
 /// The body of `POST /me/password`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MyCustomerChangePassword {
     pub version: i64,
     pub current_password: Secret,

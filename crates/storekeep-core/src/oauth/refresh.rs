@@ -7,8 +7,9 @@
 //! deletion delete refresh tokens, so they are `invalid_grant` afterwards.
 //!
 //! The new access token keeps the session's identity and at most its scopes (an optional
-//! `scope` narrows them). The refresh token is not rotated: the same value is returned, and
-//! its inactivity lifetime starts again.
+//! `scope` narrows them). The refresh token is not rotated and not repeated in the answer
+//! (oauth.raml: the refresh grant answers a `TokenResponse` without `refresh_token`); its
+//! inactivity lifetime starts again.
 
 use crate::clock::timestamp_of;
 use crate::customers::Customer;
@@ -111,7 +112,9 @@ impl OAuthService {
             token_type: "Bearer",
             expires_in,
             scope: access.scopes,
-            refresh_token: Some(refresh_token.to_string()),
+            // oauth.raml: the refresh grant answers a `TokenResponse`, which has no
+            // `refresh_token`; the client keeps using the one it has.
+            refresh_token: None,
         })
     }
 

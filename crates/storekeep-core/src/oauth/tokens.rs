@@ -89,7 +89,13 @@ impl TokenStore {
 
     /// Store a new token; returns the token (shown to the client once).
     pub async fn issue(&self, rec: &TokenRecord, now: &str) -> ApiResult<String> {
-        let token = random_token();
+        // Refresh tokens carry their project as a prefix, as the API's do
+        // (`{projectKey}:…`, docs/DESIGN.md); 256 random bits follow. Tokens are looked up
+        // by the hash of the whole value, so unprefixed ones issued before keep working.
+        let token = match rec.kind {
+            TokenKind::Refresh => format!("{}:{}", rec.project, random_token()),
+            TokenKind::Access => random_token(),
+        };
         let body = serde_json::to_string(rec).map_err(|_| ApiError::general())?;
         let doc = Doc {
             id: sha256_hex(&token),

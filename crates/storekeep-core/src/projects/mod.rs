@@ -15,7 +15,7 @@ mod tests;
 
 /// `messages` of a Project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct MessagesConfiguration {
     pub enabled: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,7 +58,7 @@ pub struct ProjectDraft {
 
 /// The body of a Project update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ProjectUpdate {
     pub version: i64,
     pub actions: Vec<ProjectUpdateAction>,
@@ -67,7 +67,7 @@ pub struct ProjectUpdate {
 /// The Project update actions for the settings storekeep keeps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
-    tag = "action",
+    remote = "Self",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
@@ -88,6 +88,7 @@ pub enum ProjectUpdateAction {
         messages_configuration: MessagesConfiguration,
     },
 }
+crate::tagged_enum!(ProjectUpdateAction, "action");
 
 fn check_codes(field: &str, values: &[String], ok: fn(&str) -> bool) -> ApiResult<()> {
     match values.iter().find(|v| !ok(v)) {

@@ -13,7 +13,7 @@ use super::model::{Store, StoreCountry, Storefront};
 
 /// The body of a Store update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct StoreUpdate {
     pub version: i64,
     pub actions: Vec<StoreUpdateAction>,
@@ -22,7 +22,7 @@ pub struct StoreUpdate {
 /// Every Store update action of the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(
-    tag = "action",
+    remote = "Self",
     rename_all = "camelCase",
     rename_all_fields = "camelCase"
 )]
@@ -134,6 +134,7 @@ pub enum StoreUpdateAction {
         contact_url: Option<String>,
     },
 }
+crate::tagged_enum!(StoreUpdateAction, "action");
 
 /// Set one storefront field (`field` is its wire name): an empty value clears it, a store
 /// whose storefront ends up empty has none.

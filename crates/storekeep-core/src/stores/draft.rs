@@ -8,7 +8,7 @@ use super::model::{StoreCountry, Storefront};
 
 /// `{ productSelection: ResourceIdentifier, active?: bool }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ProductSelectionSettingDraft {
     pub product_selection: ResourceIdentifier,
     #[serde(default)]
@@ -17,7 +17,7 @@ pub struct ProductSelectionSettingDraft {
 
 /// The body that creates a Store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct StoreDraft {
     pub key: String,
     #[serde(default)]

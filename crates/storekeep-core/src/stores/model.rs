@@ -9,7 +9,7 @@ use crate::storage::Collection;
 
 /// `{ "code": "DE" }`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct StoreCountry {
     pub code: String,
 }
@@ -24,7 +24,7 @@ pub struct ProductSelectionSetting {
 
 /// Storefront settings of a store (all optional).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct Storefront {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout_url_template: Option<String>,

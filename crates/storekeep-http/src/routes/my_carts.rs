@@ -10,7 +10,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use storekeep_core::carts::{check_my_actions, check_my_draft, Cart, CartDraft, CartUpdate, Owner};
+use storekeep_core::carts::{check_my_actions, Cart, CartUpdate, MyCartDraft, Owner};
 use storekeep_core::resource::PagedQueryResponse;
 use storekeep_core::{ApiError, ApiResult};
 
@@ -88,9 +88,9 @@ async fn find_active(s: &AppState, ctx: &Ctx) -> ApiResult<Cart> {
 pub async fn create_my_cart(
     ctx: Ctx,
     State(s): State<AppState>,
-    AppJson(d): AppJson<CartDraft>,
+    AppJson(d): AppJson<MyCartDraft>,
 ) -> HttpResult<(StatusCode, Json<Cart>)> {
-    check_my_draft(&d)?;
+    let d = d.into_draft();
     let (o, store) = (owner(&ctx)?, ctx.store.as_deref());
     let c = &s.services.carts;
     let cart = c.create(&ctx.project, store, Some(&o), &ctx.by, d).await?;

@@ -398,3 +398,31 @@ async fn active_cart_by_customer_id() {
     })
     .await;
 }
+
+/// A cart draft with both `customerId` and `anonymousId` breaks the documented rule of
+/// `setAnonymousId` (a customer's cart has no anonymous session): 400 `InvalidOperation`,
+/// and no cart is created (issue 22 item 4).
+#[tokio::test]
+async fn customer_and_anonymous_id_together_are_refused() {
+    each(|h| async move {
+        let p = project(&h);
+        let c = customer(&h, &p, "both@x.de").await;
+        let draft = json!({"currency": "EUR", "customerId": id(&c), "anonymousId": "anon-1"});
+        let (status, body) = admin(&h, Method::POST, &format!("{p}/carts"), Some(draft)).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::BAD_REQUEST, "InvalidOperation"),
+            "{body}"
+        );
+        let (status, page) = admin(&h, Method::GET, &format!("{p}/carts"), None).await;
+        assert_eq!(
+            (status, page["total"].clone()),
+            (StatusCode::OK, json!(0)),
+            "{page}"
+        );
+        // Either alone is fine.
+        new_cart(&h, &p, json!({"currency": "EUR", "customerId": id(&c)})).await;
+        new_cart(&h, &p, json!({"currency": "EUR", "anonymousId": "anon-1"})).await;
+    })
+    .await;
+}

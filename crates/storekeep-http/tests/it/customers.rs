@@ -32,7 +32,9 @@ async fn sign_up_returns_201_with_a_sign_in_result() {
         assert!(!r.to_string().contains("secret-1"), "plain password leaked");
         let address_id = c["addresses"][0]["id"].as_str().unwrap();
         assert_eq!(c["defaultShippingAddressId"], address_id);
-        assert_eq!(c["shippingAddressIds"], json!([address_id]));
+        // The default index does not add the address to `shippingAddressIds` (issue 22
+        // item 5, docs/DESIGN.md).
+        assert_eq!(c["shippingAddressIds"], json!([]));
         assert_eq!(c["createdBy"]["clientId"], h.admin_id.as_str());
     })
     .await;
@@ -171,23 +173,22 @@ async fn malformed_bodies_are_invalid_json_input() {
         let create = customers(&h);
         let update = format!("{create}/{}", id(&c));
         let t = h.admin_token.clone();
-        let cases: [(&str, String, &str); 6] = [
+        let cases: [(&str, String, &str); 5] = [
             (&create, "{\"email\":".into(), ""),
-            (
-                &create,
-                json!({"email": "k@x.de", "password": "p", "bogus": 1}).to_string(),
-                "bogus: Unknown field.",
-            ),
             (
                 &create,
                 json!({"password": "p"}).to_string(),
                 "email: Missing required value",
             ),
-            (&create, json!({"email": 7}).to_string(), "email"),
+            (
+                &create,
+                json!({"email": 7}).to_string(),
+                "email: JSON String expected.",
+            ),
             (
                 &update,
                 json!({"version": 1, "actions": [{"action": "fly"}]}).to_string(),
-                "fly",
+                "actions: Invalid value 'fly' for type field 'action'.",
             ),
             (
                 &update,
@@ -200,7 +201,7 @@ async fn malformed_bodies_are_invalid_json_input() {
             assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {err}");
             assert_eq!(code(&err), "InvalidJsonInput", "{body}: {err}");
             let d = err["errors"][0]["detailedErrorMessage"].as_str().unwrap();
-            assert!(d.contains(detail), "{body}: {d}");
+            assert!(d.ends_with(detail), "{body}: {d}");
         }
         let (status, err) = post_raw(&h, &create, &t, "").await;
         assert_eq!(

@@ -91,7 +91,6 @@ async fn sign_in_bodies_are_checked() {
         let t = h.admin_token.clone();
         for body in [
             json!({"email": "a@x.de"}).to_string(),
-            json!({"email": "a@x.de", "password": "p", "remember": true}).to_string(),
             json!({"email": "a@x.de", "password": "p", "anonymousCartSignInMode": "Sometimes"})
                 .to_string(),
             "not json".to_string(),

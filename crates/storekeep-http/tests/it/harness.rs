@@ -2,8 +2,8 @@
 //! API client (`manage_project:{p}`) and its token, a manual clock, and helpers that send a
 //! request and return `(StatusCode, Value)`.
 //!
-//! `each(|h| async move { … })` runs a test on in-memory SQLite and, when
-//! `STOREKEEP_TEST_POSTGRES_URL` is set, on PostgreSQL too (with a fresh project key, so
+//! `each(|h| async move { … })` runs a test on in-memory SQLite and, when the tests were
+//! built with `STOREKEEP_TEST_POSTGRES_URL` set, on PostgreSQL too (with a fresh project key, so
 //! tests share the database and run in parallel). `each_concurrent` does the same for tests
 //! that send many requests at once: a PostgreSQL pool of the server's default size and cheap
 //! password hashing.
@@ -29,6 +29,7 @@ use storekeep_core::password::{PasswordConfig, Passwords};
 use storekeep_core::projects::ProjectDraft;
 use storekeep_core::storage::Storage;
 use storekeep_core::Services;
+use storekeep_http::extract::UnknownFields;
 use storekeep_http::{router, AppState};
 use storekeep_sql::{PgStore, SqliteStore};
 use tower::ServiceExt;
@@ -62,11 +63,10 @@ pub struct Harness {
     pub logs: Watch,
 }
 
-/// The PostgreSQL URL of the test database, if configured.
+/// The PostgreSQL URL of the test database, if the tests were built with one
+/// (`storekeep_testpg`; `postgres_pass` is reported as ignored otherwise).
 pub fn postgres_url() -> Option<String> {
-    std::env::var("STOREKEEP_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
+    storekeep_testpg::configured()
 }
 
 /// Run a test on every configured backend.
@@ -132,7 +132,7 @@ impl Harness {
         let storage: Arc<dyn Storage> = match kind {
             Kind::Sqlite => Arc::new(SqliteStore::temporary().await.unwrap()),
             Kind::Postgres => Arc::new(
-                PgStore::connect(&postgres_url().unwrap(), pg_pool)
+                PgStore::connect(&storekeep_testpg::url(), pg_pool)
                     .await
                     .unwrap(),
             ),
@@ -196,6 +196,13 @@ impl Harness {
         .unwrap();
         self.services = self.services.clone().with_passwords(cheap);
         self.app = router(AppState::new(self.services.clone()));
+        self
+    }
+
+    /// The same harness with undeclared body fields refused (`--strict-json`).
+    pub fn strict_json(mut self) -> Harness {
+        let state = AppState::new(self.services.clone()).with_unknown_fields(UnknownFields::Refuse);
+        self.app = router(state);
         self
     }
 

@@ -1,5 +1,6 @@
 //! HTTP integration tests: the whole router in-process (`tower::ServiceExt::oneshot`), over
-//! in-memory SQLite always and PostgreSQL too when `STOREKEEP_TEST_POSTGRES_URL` is set. One
+//! in-memory SQLite always and PostgreSQL too when the tests were built with
+//! `STOREKEEP_TEST_POSTGRES_URL` set (else `postgres_pass` is reported as ignored). One
 //! binary; one module per area; the shared harness is in `harness.rs`.
 
 // Helpers outside `#[test]` functions panic on broken fixtures, which clippy's
@@ -29,6 +30,7 @@ mod leak_matrix;
 mod logs;
 mod my_carts;
 mod oauth;
+mod postgres_pass;
 mod reliability_uniqueness;
 mod reliability_versions;
 mod secrets_at_rest;
@@ -36,3 +38,4 @@ mod sessions;
 mod stores;
 mod stores_actions;
 mod unknown_subpaths;
+mod wire_json;

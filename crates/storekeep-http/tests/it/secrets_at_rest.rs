@@ -17,7 +17,7 @@ use sqlx::Connection;
 use storekeep_core::storage::Storage;
 use storekeep_sql::{PgStore, SqliteStore};
 
-use crate::harness::{postgres_url, Harness, Kind};
+use crate::harness::{Harness, Kind};
 use crate::log_capture::Watch;
 use crate::logs::workload;
 
@@ -168,33 +168,32 @@ async fn postgres_dump(url: &str) -> Vec<u8> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_database_holds_only_hashes() {
-    let Some(url) = postgres_url() else {
-        println!("PostgreSQL pass skipped: STOREKEEP_TEST_POSTGRES_URL is not set");
-        return;
-    };
-    let db = format!("storekeep_secrets_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {db}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let fresh = with_database(&url, &db);
-    let store = PgStore::connect(&fresh, 4).await.unwrap();
-    let storage: Arc<dyn Storage> = Arc::new(store.clone());
-    let h = Harness::over(Kind::Postgres, storage, Watch::start())
-        .await
-        .cheap_passwords();
-    let secrets = workload(&h).await;
-    let controls = controls(&h);
-    let dump = postgres_dump(&fresh).await;
-    store.close().await;
-    drop(h);
-    sqlx::query(&format!("DROP DATABASE {db} WITH (FORCE)"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    // Checked after the database is dropped, so a failure leaves nothing behind.
-    assert_only_hashes(&dump, &controls, &secrets, "PostgreSQL rows");
+storekeep_testpg::postgres_test! {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_database_holds_only_hashes() {
+        let url = storekeep_testpg::url();
+        let db = format!("storekeep_secrets_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {db}"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        let fresh = with_database(&url, &db);
+        let store = PgStore::connect(&fresh, 4).await.unwrap();
+        let storage: Arc<dyn Storage> = Arc::new(store.clone());
+        let h = Harness::over(Kind::Postgres, storage, Watch::start())
+            .await
+            .cheap_passwords();
+        let secrets = workload(&h).await;
+        let controls = controls(&h);
+        let dump = postgres_dump(&fresh).await;
+        store.close().await;
+        drop(h);
+        sqlx::query(&format!("DROP DATABASE {db} WITH (FORCE)"))
+            .execute(&mut admin)
+            .await
+            .unwrap();
+        // Checked after the database is dropped, so a failure leaves nothing behind.
+        assert_only_hashes(&dump, &controls, &secrets, "PostgreSQL rows");
+    }
 }

@@ -103,7 +103,7 @@ async fn create_errors() {
         let t = h.admin_token.clone();
         for (raw, detail) in [
             ("{\"key\":", ""),
-            ("{\"key\":\"k1\",\"colour\":\"red\"}", "colour: Unknown field."),
+            ("{\"key\":\"k1\",\"countries\":\"DE\"}", "countries: JSON Array expected."),
             ("{\"name\":{\"en\":\"x\"}}", "key: Missing required value"),
         ] {
             let (status, body) = post_raw(&h, &base, &t, raw).await;

@@ -59,8 +59,9 @@ async fn fill(store: &std::sync::Arc<dyn Storage>, p: &str) {
 
 /// Refresh PostgreSQL's statistics so the planner knows the table sizes.
 async fn analyze() {
-    let Some(url) = crate::pg_url() else { return };
-    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    let pool = sqlx::PgPool::connect(&storekeep_testpg::url())
+        .await
+        .expect("connect");
     for t in ["stores", "customers", "carts"] {
         sqlx::query(&format!("ANALYZE {t}"))
             .execute(&pool)
@@ -221,9 +222,10 @@ async fn exclusion_check_generic_plan(_b: Backend, kind: Kind) {
     if kind != Kind::Postgres {
         return;
     }
-    let Some(url) = crate::pg_url() else { return };
     use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(&url).await.expect("connect");
+    let mut conn = sqlx::PgConnection::connect(&storekeep_testpg::url())
+        .await
+        .expect("connect");
     sqlx::query("SET plan_cache_mode = force_generic_plan")
         .execute(&mut conn)
         .await

@@ -1,19 +1,23 @@
 //! Storage conformance suite. Every case is one `async fn(Arc<dyn Storage>, Kind)` run on a
 //! throw-away SQLite database (a temporary file, `SqliteStore::temporary`) always, and on
-//! PostgreSQL when `STOREKEEP_TEST_POSTGRES_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432/test`). Cases use a fresh project key each, so
-//! PostgreSQL tests share one database and run in parallel.
+//! PostgreSQL when the tests were built with `STOREKEEP_TEST_POSTGRES_URL` set (e.g.
+//! `postgres://postgres@127.0.0.1:5432/test`); without it every `…::postgres` test is reported
+//! as ignored ("PostgreSQL pass skipped"). Cases use a fresh project key each, so PostgreSQL
+//! tests share one database and run in parallel.
 
 // The case bodies are plain async fns (stamped into #[test]s by `cases!`), which clippy's
 // allow-*-in-tests settings do not cover.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::future::Future;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 use storekeep_core::storage::{Collection, Doc, Storage, StorageError, Uniqueness};
 use storekeep_sql::{Backend, PgStore, SqliteStore};
 
-/// Stamps a `sqlite` and a `postgres` test for each case `async fn(Arc<dyn Storage>, Kind)`.
+/// Stamps a `sqlite` and a `postgres` test for each case `async fn(Arc<dyn Storage>, Kind)`;
+/// the `postgres` one is ignored ("PostgreSQL pass skipped") when the tests were built without
+/// `STOREKEEP_TEST_POSTGRES_URL` (`storekeep_testpg`).
 macro_rules! cases {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
@@ -21,9 +25,11 @@ macro_rules! cases {
             async fn sqlite() {
                 crate::run(crate::Kind::Sqlite, super::$name).await
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                crate::run(crate::Kind::Postgres, super::$name).await
+            storekeep_testpg::postgres_test! {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    crate::run(crate::Kind::Postgres, super::$name).await
+                }
             }
         }
     )*};
@@ -37,9 +43,11 @@ macro_rules! backend_cases {
             async fn sqlite() {
                 crate::run_backend(crate::Kind::Sqlite, super::$name).await
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn postgres() {
-                crate::run_backend(crate::Kind::Postgres, super::$name).await
+            storekeep_testpg::postgres_test! {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    crate::run_backend(crate::Kind::Postgres, super::$name).await
+                }
             }
         }
     )*};
@@ -62,42 +70,19 @@ pub enum Kind {
     Postgres,
 }
 
-/// The environment variable naming the PostgreSQL database of the second pass.
-pub const PG_ENV: &str = "STOREKEEP_TEST_POSTGRES_URL";
-
-static SKIPPED: Once = Once::new();
-
-/// The PostgreSQL URL, or `None` (announcing the skip once) when it is not configured.
-pub fn pg_url() -> Option<String> {
-    match std::env::var(PG_ENV) {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            SKIPPED.call_once(|| {
-                eprintln!(
-                    "{PG_ENV} is not set: the PostgreSQL pass of the storage suite was skipped"
-                );
-            });
-            None
-        }
-    }
-}
-
-/// Open a fresh backend of `kind` (`None`: PostgreSQL not configured).
-pub async fn open(kind: Kind) -> Option<Backend> {
+/// Open a fresh backend of `kind`.
+pub async fn open(kind: Kind) -> Backend {
     match kind {
-        Kind::Sqlite => Some(Backend::Sqlite(
+        Kind::Sqlite => Backend::Sqlite(
             SqliteStore::temporary()
                 .await
                 .expect("open a temporary SQLite database"),
-        )),
-        Kind::Postgres => {
-            let url = pg_url()?;
-            Some(Backend::Postgres(
-                PgStore::connect(&url, 8)
-                    .await
-                    .expect("connect to PostgreSQL"),
-            ))
-        }
+        ),
+        Kind::Postgres => Backend::Postgres(
+            PgStore::connect(&storekeep_testpg::url(), 8)
+                .await
+                .expect("connect to PostgreSQL"),
+        ),
     }
 }
 
@@ -107,9 +92,7 @@ where
     F: FnOnce(Arc<dyn Storage>, Kind) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let Some(backend) = open(kind).await else {
-        return;
-    };
+    let backend = open(kind).await;
     case(backend.storage(), kind).await;
     backend.close().await;
 }
@@ -120,9 +103,7 @@ where
     F: FnOnce(Backend, Kind) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let Some(backend) = open(kind).await else {
-        return;
-    };
+    let backend = open(kind).await;
     case(backend.clone(), kind).await;
     backend.close().await;
 }

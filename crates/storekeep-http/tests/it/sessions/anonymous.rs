@@ -87,9 +87,24 @@ async fn anonymous_id_of_a_cart_is_in_use() {
         let draft = json!({"currency": "EUR", "anonymousId": "device-7"});
         let (status, _) = s.post(&uri, &admin, draft).await;
         assert_eq!(status, StatusCode::CREATED);
-        let draft = json!({"currency": "EUR", "anonymousId": "device-8", "customerId": s.g1.id});
-        let (status, _) = s.post(&uri, &admin, draft).await;
+        // (A draft cannot name both; the cart gets its customer afterwards.)
+        let draft = json!({"currency": "EUR", "anonymousId": "device-8"});
+        let (status, c8) = s.post(&uri, &admin, draft).await;
         assert_eq!(status, StatusCode::CREATED);
+        let set = json!({"version": c8["version"],
+            "actions": [{"action": "setCustomerId", "customerId": s.g1.id}]});
+        let (status, c8) = s
+            .post(
+                &format!("{uri}/{}", c8["id"].as_str().unwrap()),
+                &admin,
+                set,
+            )
+            .await;
+        assert_eq!(
+            (status, &c8["customerId"]),
+            (StatusCode::OK, &json!(s.g1.id)),
+            "{c8}"
+        );
         // The victim's own access token is still live; let it lapse: the cart alone is enough.
         s.h.clock.advance_secs(172_801);
         for taken in [victim_id.as_str(), "device-7", "device-8"] {
