@@ -98,6 +98,7 @@ impl TokenStore {
             created_at: now.to_string(),
             last_modified_at: now.to_string(),
             body,
+            secret: None,
         };
         self.repo
             .storage()
@@ -185,6 +186,7 @@ impl TokenStore {
             created_at: now.to_string(),
             last_modified_at: now.to_string(),
             body,
+            secret: None,
         };
         let r = self
             .repo

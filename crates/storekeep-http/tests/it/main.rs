@@ -29,6 +29,7 @@ mod leak_matrix;
 mod logs;
 mod my_carts;
 mod oauth;
+mod password_hash;
 mod reliability_uniqueness;
 mod reliability_versions;
 mod secrets_at_rest;
