@@ -17,6 +17,7 @@ mod carts;
 mod carts_in_store;
 mod carts_merge;
 mod customers;
+mod customers_email;
 mod customers_in_store;
 mod customers_login;
 mod customers_store_fence;
