@@ -58,6 +58,14 @@ pub trait Resource: Serialize + DeserializeOwned + Clone + PartialEq + Send + Sy
     /// Its key, if it has one.
     fn key(&self) -> Option<&str>;
 
+    /// What it stores beside its wire JSON, never in it (see [`Doc::secret`]).
+    fn secret(&self) -> Option<&str> {
+        None
+    }
+
+    /// Take back the secret stored beside the body when the resource is read.
+    fn set_secret(&mut self, _secret: Option<String>) {}
+
     /// Its id.
     fn id(&self) -> &str {
         &self.meta().id
@@ -124,15 +132,18 @@ fn to_doc<T: Resource>(r: &T) -> ApiResult<Doc> {
         created_at: m.created_at.clone(),
         last_modified_at: m.last_modified_at.clone(),
         body,
+        secret: r.secret().map(str::to_string),
     })
 }
 
 /// Decode a stored document.
 pub fn from_doc<T: Resource>(doc: &Doc) -> ApiResult<T> {
-    serde_json::from_str(&doc.body).map_err(|e| {
+    let mut r: T = serde_json::from_str(&doc.body).map_err(|e| {
         tracing::error!(error = %e, id = %doc.id, "stored document does not decode");
         ApiError::general()
-    })
+    })?;
+    r.set_secret(doc.secret.clone());
+    Ok(r)
 }
 
 impl Repo {

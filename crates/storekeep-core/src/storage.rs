@@ -54,7 +54,9 @@ impl Collection {
     }
 }
 
-/// A stored document: the envelope plus the wire JSON body (as text).
+/// A stored document: the envelope plus the wire JSON body (as text), and a `secret` kept
+/// beside the body, never in it (a customer's password hash): bodies are returned verbatim
+/// to readers, the secret only to the domain. Written in the same statement as the body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
     pub id: String,
@@ -63,6 +65,7 @@ pub struct Doc {
     pub created_at: String,
     pub last_modified_at: String,
     pub body: String,
+    pub secret: Option<String>,
 }
 
 /// How a single document is addressed.

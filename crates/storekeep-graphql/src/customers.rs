@@ -154,9 +154,10 @@ impl Customer {
     async fn email(&self) -> &str {
         &self.0.email
     }
-    /// The password hash (only with `authenticationMode: Password`), never the password.
+    /// Always null: neither the password nor its hash is ever returned (issue 21 F10). The
+    /// field stays in the schema because the API's schema has it (nullable).
     async fn password(&self) -> Option<&str> {
-        self.0.password.as_deref()
+        None
     }
     async fn authentication_mode(&self) -> Option<AuthenticationMode> {
         Some(self.0.authentication_mode.into())

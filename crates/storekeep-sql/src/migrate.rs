@@ -40,6 +40,11 @@ pub const SQLITE: &[Migration] = &[
         name: "0006_cart_anonymous_id.sql",
         sql: include_str!("../migrations/sqlite/0006_cart_anonymous_id.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_document_secrets.sql",
+        sql: include_str!("../migrations/sqlite/0007_document_secrets.sql"),
+    },
 ];
 
 /// The PostgreSQL migrations, in order.
@@ -73,6 +78,11 @@ pub const POSTGRES: &[Migration] = &[
         version: 6,
         name: "0006_cart_anonymous_id.sql",
         sql: include_str!("../migrations/postgres/0006_cart_anonymous_id.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "0007_document_secrets.sql",
+        sql: include_str!("../migrations/postgres/0007_document_secrets.sql"),
     },
 ];
 

@@ -52,6 +52,7 @@ fn row_doc(r: &PgRow) -> Result<Doc, StorageError> {
         created_at: r.try_get(3).map_err(backend)?,
         last_modified_at: r.try_get(4).map_err(backend)?,
         body: r.try_get(5).map_err(backend)?,
+        secret: r.try_get(6).map_err(backend)?,
     })
 }
 
@@ -286,6 +287,7 @@ impl Storage for PgStore {
             .bind(&doc.created_at)
             .bind(&doc.last_modified_at)
             .bind(&doc.body)
+            .bind(&doc.secret)
             .execute(&mut *tx)
             .await;
         match r {
@@ -333,6 +335,7 @@ impl Storage for PgStore {
             .bind(&doc.last_modified_at)
             .bind(&doc.body)
             .bind(expected_version)
+            .bind(&doc.secret)
             .execute(&mut *tx)
             .await;
         let r = match r {

@@ -6,19 +6,21 @@ use storekeep_core::query::Query;
 use crate::compile::{Bind, Compiler};
 use crate::dialect::Dialect;
 
-/// Envelope columns as selected, in the order the backends read them.
+/// Envelope columns as selected, in the order the backends read them (the secret kept beside
+/// the body last).
 pub fn select_cols(d: Dialect) -> String {
     format!(
-        "t.id, t.key, t.version, t.created_at, t.last_modified_at, {}",
+        "t.id, t.key, t.version, t.created_at, t.last_modified_at, {}, t.secret",
         d.body_select()
     )
 }
 
-/// Insert a document: $1 project, $2 id, $3 key, $4 version, $5 created, $6 modified, $7 body.
+/// Insert a document: $1 project, $2 id, $3 key, $4 version, $5 created, $6 modified, $7 body,
+/// $8 secret.
 pub fn insert_doc(d: Dialect, table: &str) -> String {
     format!(
-        "INSERT INTO {table} (project_key, id, key, version, created_at, last_modified_at, body) \
-         VALUES ($1, $2, $3, $4, $5, $6, {})",
+        "INSERT INTO {table} (project_key, id, key, version, created_at, last_modified_at, body, secret) \
+         VALUES ($1, $2, $3, $4, $5, $6, {}, $8)",
         d.body_param(7)
     )
 }
@@ -40,10 +42,10 @@ pub fn get_by_key(d: Dialect, table: &str) -> String {
 }
 
 /// Conditional update: $1 project, $2 id, $3 key, $4 new version, $5 modified, $6 body,
-/// $7 expected version.
+/// $7 expected version, $8 secret.
 pub fn update_doc(d: Dialect, table: &str) -> String {
     format!(
-        "UPDATE {table} SET key = $3, version = $4, last_modified_at = $5, body = {} \
+        "UPDATE {table} SET key = $3, version = $4, last_modified_at = $5, body = {}, secret = $8 \
          WHERE project_key = $1 AND id = $2 AND version = $7",
         d.body_param(6)
     )

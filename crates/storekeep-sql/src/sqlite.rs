@@ -66,6 +66,7 @@ fn row_doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
         created_at: r.get(3)?,
         last_modified_at: r.get(4)?,
         body: r.get(5)?,
+        secret: r.get(6)?,
     })
 }
 
@@ -410,6 +411,7 @@ impl Storage for SqliteStore {
                     text(&doc.created_at),
                     text(&doc.last_modified_at),
                     Value::Text(doc.body),
+                    doc.secret.as_deref().map_or(Value::Null, text),
                 ];
                 execute(c, &sql::insert_doc(D, coll.table()), &params).map_err(doc_write_error)?;
                 write_uniq(c, coll, &project, &doc.id, &uniq, false)
@@ -456,6 +458,7 @@ impl Storage for SqliteStore {
                     text(&doc.last_modified_at),
                     Value::Text(doc.body),
                     Value::Integer(expected_version),
+                    doc.secret.as_deref().map_or(Value::Null, text),
                 ];
                 let n = execute(c, &sql::update_doc(D, coll.table()), &params)
                     .map_err(doc_write_error)?;

@@ -48,7 +48,7 @@ pub struct ServeArgs {
     /// Space-separated scopes of that client (default `manage_project:{CTP_PROJECT_KEY}`).
     #[arg(long, env = "CTP_SCOPES")]
     pub scopes: Option<String>,
-    /// Sign-in attempts per (project, store, email) without a success after which further
+    /// Sign-in attempts per (project, email) without a success after which further
     /// attempts are refused with 429 (D12); 0 turns the throttle off.
     #[arg(
         long,
@@ -56,7 +56,7 @@ pub struct ServeArgs {
         default_value_t = ThrottleConfig::DEFAULT_FAILURES
     )]
     pub signin_throttle_failures: u32,
-    /// How long a throttled (project, store, email) is refused after its last counted attempt,
+    /// How long a throttled (project, email) is refused after its last counted attempt,
     /// in seconds.
     #[arg(
         long,

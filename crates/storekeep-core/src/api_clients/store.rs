@@ -20,6 +20,7 @@ fn to_doc(c: &ApiClient, version: i64, modified: &str) -> ApiResult<Doc> {
         created_at: c.created_at.clone(),
         last_modified_at: modified.to_string(),
         body,
+        secret: None,
     })
 }
 

@@ -12,8 +12,8 @@ use crate::error::{ApiError, ApiResult};
 
 use super::addresses::{self as addr, Role};
 use super::draft::{
-    check_claimed_len, check_date, check_locale_format, AddressDraft, CustomerGroupAssignmentDraft,
-    Secret,
+    check_claimed_len, check_date, check_email, check_locale_format, AddressDraft,
+    CustomerGroupAssignmentDraft, Secret,
 };
 use super::model::{AuthenticationMode, Customer};
 
@@ -346,7 +346,7 @@ pub fn apply(c: &mut Customer, a: &CustomerUpdateAction, ctx: &ActionContext<'_>
     use CustomerUpdateAction as A;
     match a {
         A::ChangeEmail { email } => {
-            check_claimed_len("email", email)?;
+            check_email("email", email)?;
             if *email != c.email {
                 c.email = email.clone();
                 c.is_email_verified = false;

@@ -291,9 +291,51 @@ pub fn check_claimed_len(field: &str, value: &str) -> ApiResult<()> {
     )))
 }
 
+/// Characters that render as nothing or reorder text (Unicode format characters, category
+/// Cf): soft hyphen, zero-width space/joiners, directional marks and overrides, word joiner
+/// and invisible operators, BOM, interlinear annotation marks.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// Can `email` be an address? (issue 21 F9; the rule is in docs/DESIGN.md.) Not empty, at
+/// most [`MAX_CLAIMED_LEN`] characters, no whitespace, control or invisible (format)
+/// characters anywhere, and an `@` with something before and after the last one. Nothing
+/// else is judged (no DNS, no TLD list, internationalised addresses pass); case is kept and
+/// compared case-insensitively as before. Refused: `InvalidJsonInput` naming `field`, as the
+/// API reports a value its decoder refuses.
+pub fn check_email(field: &str, email: &str) -> ApiResult<()> {
+    check_claimed_len(field, email)?;
+    let bad = |why: &str| {
+        Err(ApiError::invalid_json(format!(
+            "{field}: invalid email address ({why})."
+        )))
+    };
+    if email.is_empty() {
+        return bad("empty");
+    }
+    if email
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || invisible(c))
+    {
+        return bad("whitespace, control or invisible characters");
+    }
+    match email.rsplit_once('@') {
+        Some((local, domain)) if !local.is_empty() && !domain.is_empty() => Ok(()),
+        _ => bad("no local part, '@' and domain"),
+    }
+}
+
 /// Check everything in a draft that needs no I/O.
 pub fn check_draft(d: &CustomerDraft) -> ApiResult<()> {
-    check_claimed_len("email", &d.email)?;
+    check_email("email", &d.email)?;
     if let Some(n) = &d.customer_number {
         check_claimed_len("customerNumber", n)?;
     }

@@ -28,7 +28,10 @@ pub struct CustomerGroupAssignment {
 }
 
 /// A Customer. `password` holds the Argon2id PHC string, never the plain text; it is present
-/// only with `authenticationMode = Password`. An empty `stores` list makes a *global* customer.
+/// only with `authenticationMode = Password`. It is never part of the wire JSON (issue 21
+/// F10): it is stored beside the body ([`Doc::secret`](crate::storage::Doc)), so no reader —
+/// REST, GraphQL, `/me`, a sign-in answer — ever sees it. An empty `stores` list makes a
+/// *global* customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
@@ -41,7 +44,7 @@ pub struct Customer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     pub email: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip)]
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -193,5 +196,11 @@ impl Resource for Customer {
     }
     fn key(&self) -> Option<&str> {
         self.key.as_deref()
+    }
+    fn secret(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+    fn set_secret(&mut self, secret: Option<String>) {
+        self.password = secret;
     }
 }

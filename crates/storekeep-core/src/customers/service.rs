@@ -40,6 +40,13 @@ pub trait CustomerEvents: Send + Sync + 'static {
 
     /// The customer was deleted.
     async fn customer_deleted(&self, project: &str, customer_id: &str) -> ApiResult<()>;
+
+    /// The credentials the customer's password-flow tokens were issued on changed by an
+    /// update action: `changeEmail`, or `setAuthenticationMode` (the password hash was removed
+    /// or set). Issue 21 item 10.
+    async fn credentials_changed(&self, _project: &str, _customer_id: &str) -> ApiResult<()> {
+        Ok(())
+    }
 }
 
 /// The default [`CustomerEvents`]: nobody listens.
@@ -76,6 +83,12 @@ pub(super) fn not_found(by: Lookup<'_>) -> ApiError {
         Lookup::Id(id) => ApiError::not_found_id(id),
         Lookup::Key(key) => ApiError::not_found_key(key),
     }
+}
+
+/// Did an update change what the customer's password-flow tokens were issued on — the email
+/// (any change, case included) or the password hash (`setAuthenticationMode` either way)?
+fn credentials_changed(before: &Customer, after: &Customer) -> bool {
+    before.email != after.email || before.password != after.password
 }
 
 /// References of a draft to resources storekeep does not hold (groups, types).
@@ -116,7 +129,7 @@ impl CustomerService {
         }
     }
 
-    /// The same service throttling sign-ins per (project, store, email) with `config` (D12).
+    /// The same service throttling sign-ins per (project, email) with `config` (D12, F5).
     pub fn with_signin_throttle(mut self, config: ThrottleConfig) -> Self {
         self.throttle = SignInThrottle::new(self.repo.clone(), self.clock.clone(), config);
         self
@@ -390,7 +403,13 @@ impl CustomerService {
                 check_gain(grant, Some(&current.stores), &next.stores)?;
             }
         }
-        self.save(project, by, current, next).await
+        let saved = self.save(project, by, current, next).await?;
+        if credentials_changed(current, &saved) {
+            self.events
+                .credentials_changed(project, &saved.meta.id)
+                .await?;
+        }
+        Ok(saved)
     }
 
     /// Store `next` over `current`, re-claiming email and customer number when they or the

@@ -72,9 +72,9 @@ impl CustomerService {
         email: &str,
         password: &str,
     ) -> ApiResult<Customer> {
-        self.throttle.admit(project, store, email).await?;
+        self.throttle.admit(project, email).await?;
         let customer = self.check_password(project, store, email, password).await?;
-        self.throttle.succeeded(project, store, email).await;
+        self.throttle.succeeded(project, email).await;
         Ok(customer)
     }
 

@@ -254,5 +254,6 @@ fn secret_doc(project: &str, id: &str, hash: &str, version: i64, now: &str) -> A
         created_at: now.to_string(),
         last_modified_at: now.to_string(),
         body,
+        secret: None,
     })
 }

@@ -1,6 +1,7 @@
 //! Revocation of customer sessions: the [`CustomerEvents`] that the customer service reports
-//! to. A password change (admin or `/me/password`), a password reset and a deletion revoke
-//! every access and refresh token of the customer — the caller's own token included, so that
+//! to. A password change (admin or `/me/password`), a password reset, a deletion, and an update
+//! that changes the credentials (`changeEmail`, `setAuthenticationMode`; issue 21 item 10)
+//! revoke every access and refresh token of the customer — the caller's own token included, so that
 //! every session must sign in again with the new password. On this instance the tokens are
 //! refused at once (storage and cache); other instances' caches forget them within
 //! [`TOKEN_CACHE_TTL_MS`](super::TOKEN_CACHE_TTL_MS), refresh tokens are refused everywhere
@@ -30,6 +31,11 @@ impl CustomerEvents for SessionRevocation {
     }
 
     async fn customer_deleted(&self, project: &str, customer_id: &str) -> ApiResult<()> {
+        self.tokens.revoke_customer(project, customer_id).await?;
+        Ok(())
+    }
+
+    async fn credentials_changed(&self, project: &str, customer_id: &str) -> ApiResult<()> {
         self.tokens.revoke_customer(project, customer_id).await?;
         Ok(())
     }

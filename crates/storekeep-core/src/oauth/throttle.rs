@@ -1,10 +1,21 @@
-//! Sign-in throttling (D12). Every sign-in attempt for one (project, store, email) — `/login`,
-//! `/in-store/key={s}/login`, `/me/login` and both OAuth password flows, which all go through
-//! `CustomerService::authenticate` — is counted *before* the password is checked; once more
-//! than `failures` attempts were counted without a success in between, further attempts are
-//! answered 429 `TooManyRequests` with `Retry-After` until `window_secs` after the last counted
-//! attempt. A success resets the counter, but only an attempt that was let through can
-//! succeed: a correct password never unlocks a throttled key early.
+//! Sign-in throttling (D12, issue 21 F5). Every sign-in attempt for one (project, email) —
+//! `/login`, `/in-store/key={s}/login`, `/me/login` (both forms) and both OAuth password flows,
+//! which all go through `CustomerService::authenticate` — is counted *before* the password is
+//! checked; once more than `failures` attempts were counted without a success in between,
+//! further attempts are answered 429 `TooManyRequests` with `Retry-After` until `window_secs`
+//! after the last counted attempt. A success resets the counter, but only an attempt that was
+//! let through can succeed: a correct password never unlocks a throttled key early.
+//!
+//! **One counter per email, whatever the path or store.** The key was (store, email), and a
+//! global customer can sign in through the project and through every store: each path had
+//! its own counter, so an attacker got `failures × (stores + 1)` guesses per window. The key
+//! is now the project (the counter's partition) and the lower-cased email only. It cannot
+//! depend on which account the email names: that would need a look-up before counting, and
+//! the key would then tell whether an account exists — e.g. if a global customer's attempts
+//! through store `s` and through the project shared a counter while an unknown email's did
+//! not, five guesses via `s` and one via the project would reveal the account. A key without
+//! the store is the same for every email, known or not. The price: two store customers with
+//! the same email in two stores (separate accounts, D2) share one counter.
 //!
 //! Counting before checking makes the limit hold under concurrency (parallel guesses each
 //! take a count; none is checked once the count is over the limit). Attempts refused at the
@@ -12,8 +23,8 @@
 //!
 //! The counters live in the database (`Storage::bump_counter`), not in memory: they are
 //! bounded by the rows' expiry (purged with expired tokens) and shared by every storekeep
-//! instance on one PostgreSQL database. The key is a hash of store and lower-cased email, so
-//! the counters table holds no email addresses.
+//! instance on one PostgreSQL database. The key is a hash of the lower-cased email, so the
+//! counters table holds no email addresses.
 
 use std::sync::Arc;
 
@@ -70,10 +81,10 @@ pub struct SignInThrottle {
     config: ThrottleConfig,
 }
 
-/// The counter key of a sign-in: a hash of store and normalised email.
-fn counter_key(store: Option<&str>, email: &str) -> String {
-    let who = format!("{}\n{}", store.unwrap_or(""), normalize_email(email));
-    format!("signin:{}", sha256_hex(&who))
+/// The counter key of a sign-in: a hash of the normalised email (the same for every path
+/// and store, see the module docs).
+fn counter_key(email: &str) -> String {
+    format!("signin:{}", sha256_hex(&normalize_email(email)))
 }
 
 impl SignInThrottle {
@@ -93,7 +104,7 @@ impl SignInThrottle {
 
     /// Count a sign-in attempt; 429 `TooManyRequests` if the key is over the limit (the
     /// password must then not be checked).
-    pub async fn admit(&self, project: &str, store: Option<&str>, email: &str) -> ApiResult<()> {
+    pub async fn admit(&self, project: &str, email: &str) -> ApiResult<()> {
         if !self.config.enabled() {
             return Ok(());
         }
@@ -105,13 +116,7 @@ impl SignInThrottle {
         let (count, expires_at) = self
             .repo
             .storage()
-            .bump_counter(
-                project,
-                &counter_key(store, email),
-                now,
-                window_ms,
-                limit + 1,
-            )
+            .bump_counter(project, &counter_key(email), now, window_ms, limit + 1)
             .await
             .map_err(|e| storage_error(e, ""))?;
         if count <= limit {
@@ -130,11 +135,11 @@ impl SignInThrottle {
 
     /// A sign-in succeeded: forget the key's failures. A failure to do so is logged only (the
     /// sign-in itself is valid; the count then simply expires).
-    pub async fn succeeded(&self, project: &str, store: Option<&str>, email: &str) {
+    pub async fn succeeded(&self, project: &str, email: &str) {
         if !self.config.enabled() {
             return;
         }
-        let key = counter_key(store, email);
+        let key = counter_key(email);
         if let Err(e) = self.repo.storage().reset_counter(project, &key).await {
             tracing::warn!(error = %e, "could not reset a sign-in throttle counter");
         }
@@ -146,17 +151,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keys_fold_email_case_and_separate_stores() {
-        assert_eq!(counter_key(None, "A@X.io"), counter_key(None, "a@x.io"));
-        assert_ne!(
-            counter_key(None, "a@x.io"),
-            counter_key(Some("s"), "a@x.io")
-        );
-        assert_ne!(
-            counter_key(Some("s"), "a@x.io"),
-            counter_key(Some("t"), "a@x.io")
-        );
-        assert!(!counter_key(None, "a@x.io").contains('@'));
+    fn keys_fold_email_case_and_hold_no_email() {
+        assert_eq!(counter_key("A@X.io"), counter_key("a@x.io"));
+        assert_ne!(counter_key("a@x.io"), counter_key("b@x.io"));
+        assert!(!counter_key("a@x.io").contains('@'));
     }
 
     #[test]

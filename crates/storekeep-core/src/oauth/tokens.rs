@@ -104,6 +104,7 @@ impl TokenStore {
             created_at: now.to_string(),
             last_modified_at: now.to_string(),
             body,
+            secret: None,
         };
         self.repo
             .storage()
@@ -191,6 +192,7 @@ impl TokenStore {
             created_at: now.to_string(),
             last_modified_at: now.to_string(),
             body,
+            secret: None,
         };
         let r = self
             .repo

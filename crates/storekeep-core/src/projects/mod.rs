@@ -160,6 +160,7 @@ fn to_doc(p: &Project) -> ApiResult<Doc> {
         created_at: p.created_at.clone(),
         last_modified_at: now_timestamp(),
         body,
+        secret: None,
     })
 }
 

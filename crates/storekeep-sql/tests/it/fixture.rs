@@ -129,6 +129,7 @@ pub async fn fixture(store: &Arc<dyn Storage>) -> String {
             created_at: ts(day),
             last_modified_at: ts(day + 1),
             body: body.to_string(),
+            secret: None,
         };
         put(store, &p, &d).await;
     }

@@ -132,6 +132,7 @@ pub fn doc(id: &str, key: Option<&str>, version: i64, body: serde_json::Value) -
         created_at: ts(1),
         last_modified_at: ts(1),
         body: body.to_string(),
+        secret: None,
     }
 }
 

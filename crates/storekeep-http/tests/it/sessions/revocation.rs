@@ -202,3 +202,66 @@ async fn other_instances_forget_revoked_tokens_within_the_cache_ttl() {
     })
     .await;
 }
+
+/// Issue 21 item 10: `changeEmail` (admin update, `/me` update, GraphQL) and
+/// `setAuthenticationMode` revoke the customer's sessions issued on the old credentials, on
+/// this instance at once (cache included); other customers' sessions live on, and an update
+/// that leaves the credentials alone revokes nothing.
+#[tokio::test]
+async fn credential_changes_revoke_the_customers_sessions() {
+    Shop::each(|s| async move {
+        let p = s.p.clone();
+        let update = |v: i64, action: Value| json!({"version": v, "actions": [action]});
+        // An update that keeps the credentials: sessions live on.
+        let kept = s.login(None, &s.g1).await;
+        let v = version_of(&s, &s.g1).await;
+        let uri = format!("/{p}/customers/{}", s.g1.id);
+        let name = json!({"action": "setFirstName", "firstName": "G"});
+        admin(&s, Method::POST, &uri, Some(update(v, name))).await;
+        assert_alive(&s, None, &kept).await;
+        // Admin changeEmail: both of g1's sessions (project and in-store) end, g2's not.
+        let session = s.login(None, &s.g1).await;
+        let in_store = s.login(Some(A), &s.g1).await;
+        let other = s.login(None, &s.g2).await;
+        // The token is in this instance's cache before the change.
+        let (status, _) = s.get(&s.me(None, ""), &access(&session)).await;
+        assert_eq!(status, StatusCode::OK);
+        let v = version_of(&s, &s.g1).await;
+        let change = json!({"action": "changeEmail", "email": "g1-new@shop.test"});
+        admin(&s, Method::POST, &uri, Some(update(v, change))).await;
+        assert_revoked(&s, None, &session).await;
+        assert_revoked(&s, Some(A), &in_store).await;
+        assert_alive(&s, None, &other).await;
+        let (status, _, body) = s.password_flow(None, "g1-new@shop.test", PW).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        // The customer's own /me changeEmail ends the session it was made with.
+        let mine = s.login(Some(A), &s.a1).await;
+        let me = s.get(&s.me(Some(A), ""), &access(&mine)).await.1;
+        let change = json!({"action": "changeEmail", "email": "a1-new@shop.test"});
+        let (status, body) = s
+            .post(&s.me(Some(A), ""), &access(&mine), update(me["version"].as_i64().unwrap(), change))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_revoked(&s, Some(A), &mine).await;
+        // GraphQL changeEmail.
+        let gq = s.login(Some(A), &s.a2).await;
+        let v = version_of(&s, &s.a2).await;
+        let q = format!(
+            "mutation {{ updateCustomer(id: \"{}\", version: {v}, actions: [{{changeEmail: {{email: \"a2-new@shop.test\"}}}}]) {{ email }} }}",
+            s.a2.id
+        );
+        let out = admin(&s, Method::POST, &format!("/{p}/graphql"), Some(json!({"query": q}))).await;
+        assert!(out.get("errors").is_none(), "{out}");
+        assert_revoked(&s, Some(A), &gq).await;
+        // setAuthenticationMode to ExternalAuth: the password is gone, so are the sessions.
+        let ext = s.login(Some("store-b"), &s.b1).await;
+        let v = version_of(&s, &s.b1).await;
+        let uri = format!("/{p}/customers/{}", s.b1.id);
+        let mode = json!({"action": "setAuthenticationMode", "authMode": "ExternalAuth"});
+        admin(&s, Method::POST, &uri, Some(update(v, mode))).await;
+        assert_revoked(&s, Some("store-b"), &ext).await;
+        let (status, _, body) = s.password_flow(Some("store-b"), &s.b1.email, PW).await;
+        assert_oauth(status, &body, StatusCode::BAD_REQUEST, "invalid_customer_account_credentials");
+    })
+    .await;
+}

@@ -1,5 +1,5 @@
 //! The sign-in throttle (D12): after `failures` attempts without a success for one (project,
-//! store, email), every sign-in path answers 429 with `Retry-After` until the window after
+//! email) — whatever path or store they used (issue 21 F5) — every sign-in path answers 429 with `Retry-After` until the window after
 //! the last counted attempt has passed — the correct password included. Counters live in the
 //! database, so a second instance sees them.
 
@@ -8,7 +8,7 @@ use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use serde_json::{json, Value};
 use storekeep_core::oauth::ThrottleConfig;
 
-use super::{access, assert_api, assert_oauth, Shop, A, PW};
+use super::{access, assert_api, assert_oauth, Shop, A, B, PW};
 use crate::harness::{each, Harness};
 
 fn retry_after(h: &HeaderMap) -> u64 {
@@ -79,9 +79,8 @@ async fn threshold_retry_after_and_correct_password_still_throttled() {
         s.h.clock.advance_secs(30);
         let (_, headers, _) = s.password_flow(None, &s.g1.email, PW).await;
         assert_eq!(retry_after(&headers), 30);
-        // Other keys are not affected: another customer, the same email in a store.
+        // Other keys are not affected: another customer.
         s.login(None, &s.g2).await;
-        s.login(Some(A), &s.g1).await;
         // After the window, the correct password works.
         s.h.clock.advance_secs(31);
         let body = s.login(None, &s.g1).await;
@@ -199,6 +198,68 @@ async fn configurable_and_can_be_turned_off() {
         let s = Shop::new(h, ThrottleConfig::disabled()).await;
         fail(&s, None, &s.g1.email, 12).await;
         s.login(None, &s.g1).await;
+    })
+    .await;
+}
+
+/// Issue 21 F5: the throttle counts per account, not per (store, account): a global customer
+/// reachable through the project and every store gets `failures` guesses per window in all,
+/// not `failures × (stores + 1)`.
+#[tokio::test]
+async fn one_counter_per_account_across_stores_and_paths() {
+    Shop::each(|s| async move {
+        // Failures spread over the project and both stores: five in all.
+        fail(&s, None, &s.g1.email, 2).await;
+        fail(&s, Some(A), &s.g1.email, 2).await;
+        let (status, _, body) = admin_login(&s.h, Some(B), &s.g1.email, "wrong").await;
+        assert_api(status, &body, StatusCode::BAD_REQUEST, "InvalidCredentials");
+        // The sixth attempt is refused on every path and in every store.
+        for store in [None, Some(A), Some(B)] {
+            let (status, _, body) = s.password_flow(store, &s.g1.email, "wrong").await;
+            assert_oauth(
+                status,
+                &body,
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+            );
+            let (status, _, body) = admin_login(&s.h, store, &s.g1.email, PW).await;
+            assert_api(
+                status,
+                &body,
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+            );
+        }
+        let anonymous = access(&s.anonymous().await);
+        let signin = json!({"email": s.g1.email, "password": PW});
+        let (status, body) = s.post(&s.me(Some(B), "/login"), &anonymous, signin).await;
+        assert_api(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
+        // An unknown email behaves the same (no hint whether an account exists): failures
+        // through a store throttle the project path too.
+        fail(&s, Some(A), "ghost@shop.test", 5).await;
+        let (status, _, body) = s.password_flow(None, "ghost@shop.test", "x").await;
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
+        // A store customer: failures through the project path (which cannot find it) count.
+        fail(&s, None, &s.a2.email, 5).await;
+        let (status, _, body) = s.password_flow(Some(A), &s.a2.email, PW).await;
+        assert_oauth(
+            status,
+            &body,
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+        );
+        // Another account is not affected.
+        s.login(Some(A), &s.a1).await;
     })
     .await;
 }
