@@ -1,10 +1,12 @@
-//! The one error type of the API. Every wire error code is a variant; `code()` and `status()`
-//! are the two exhaustive matches that the front-ends (REST, OAuth, GraphQL) render from.
+//! The one error type of the API. Every wire error code is a variant; `code()`, `status()` and
+//! `detail()` (in [`crate::error_body`]) are the exhaustive matches that the front-ends (REST,
+//! OAuth, GraphQL) render from.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-/// An error as the commercetools API reports it. The HTTP layer renders it as
-/// `{statusCode, message, errors:[{code, message, ...extra}]}`.
+/// An error as the commercetools API reports it. Its wire form — `{statusCode, message,
+/// errors:[{code, message, ...extra}]}` and the GraphQL error — is typed in
+/// [`crate::error_body`].
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
     /// The request body is not valid JSON or does not have the expected shape.
@@ -242,95 +244,6 @@ impl ApiError {
                 | ApiError::InvalidCustomerAccountCredentials(_)
                 | ApiError::AnonymousIdAlreadyInUse(_)
         )
-    }
-
-    /// The error object of the `errors` array: `code`, `message` and the code's extra fields.
-    pub fn to_error_object(&self) -> Value {
-        let mut obj = Map::new();
-        obj.insert("code".into(), json!(self.code()));
-        obj.insert("message".into(), json!(self.to_string()));
-        match self {
-            ApiError::InvalidJsonInput { detailed, .. } => {
-                obj.insert("detailedErrorMessage".into(), json!(detailed));
-            }
-            ApiError::InvalidField {
-                field,
-                invalid_value,
-                allowed_values,
-                ..
-            } => {
-                obj.insert("field".into(), json!(field));
-                obj.insert("invalidValue".into(), invalid_value.clone());
-                if let Some(allowed) = allowed_values {
-                    obj.insert("allowedValues".into(), json!(allowed));
-                }
-            }
-            ApiError::RequiredField { field } => {
-                obj.insert("field".into(), json!(field));
-            }
-            ApiError::DuplicateField {
-                field,
-                duplicate_value,
-            } => {
-                obj.insert("field".into(), json!(field));
-                obj.insert("duplicateValue".into(), duplicate_value.clone());
-            }
-            ApiError::ReferencedResourceNotFound { type_id, id, key } => {
-                obj.insert("typeId".into(), json!(type_id));
-                if let Some(id) = id {
-                    obj.insert("id".into(), json!(id));
-                }
-                if let Some(key) = key {
-                    obj.insert("key".into(), json!(key));
-                }
-            }
-            ApiError::ReferenceExists {
-                referenced_by: Some(by),
-                ..
-            } => {
-                obj.insert("referencedBy".into(), json!(by));
-            }
-            ApiError::ConcurrentModification {
-                current_version: Some(v),
-                ..
-            } => {
-                obj.insert("currentVersion".into(), json!(v));
-            }
-            ApiError::ProjectNotConfiguredForLanguages { languages } => {
-                obj.insert("languages".into(), json!(languages));
-            }
-            ApiError::CountryNotConfiguredInStore {
-                store_countries,
-                country,
-                ..
-            } => {
-                obj.insert("storeCountries".into(), json!(store_countries));
-                obj.insert("country".into(), json!(country));
-            }
-            ApiError::MaxResourceLimitExceeded {
-                exceeded_resource, ..
-            } => {
-                obj.insert("exceededResource".into(), json!(exceeded_resource));
-            }
-            _ => {}
-        }
-        Value::Object(obj)
-    }
-
-    /// The whole error body of the HTTP API.
-    pub fn to_body(&self) -> Value {
-        let mut body = json!({
-            "statusCode": self.status(),
-            "message": self.to_string(),
-            "errors": [self.to_error_object()],
-        });
-        if self.is_auth_error() {
-            if let Some(map) = body.as_object_mut() {
-                map.insert("error".into(), json!(self.code()));
-                map.insert("error_description".into(), json!(self.to_string()));
-            }
-        }
-        body
     }
 
     // ----- constructors with the API's message templates -----

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod common;
 pub mod customers;
 pub mod error;
+pub mod error_body;
 pub mod oauth;
 pub mod password;
 pub mod projects;

@@ -1,6 +1,7 @@
 //! Errors on the wire (graphql.md §1). Every error carries an error code of the HTTP API in
 //! `extensions.code`, with that code's extra fields beside it (`currentVersion`, `field`,
-//! `duplicateValue`, `typeId`, …), exactly as the REST error objects carry them.
+//! `duplicateValue`, `typeId`, …): the extensions are the typed
+//! [`ErrorDetail`](storekeep_core::error_body::ErrorDetail) the REST error objects flatten.
 //!
 //! Resolvers simply return `ApiError`s with `?`: async-graphql keeps the original error as the
 //! `source` of each `ServerError`, and [`finish`] turns it into the extensions, so no resolver
@@ -12,7 +13,7 @@
 //! `QueryComplexityLimitExceeded` (graphql.md §1, the 29 January 2026 change).
 
 use async_graphql::{ErrorExtensionValues, ServerError, Value};
-use serde_json::json;
+use storekeep_core::error_body::GraphQlErrorBody;
 use storekeep_core::ApiError;
 
 /// The code of a query over the depth or complexity limit (conventions.md §9.2).
@@ -27,11 +28,9 @@ const BAD_REQUEST_CODES: [&str; 2] = ["InvalidInput", COMPLEXITY_LIMIT_CODE];
 /// The extensions of an API error: its code and extra fields (the message is the error's).
 fn api_extensions(e: &ApiError) -> ErrorExtensionValues {
     let mut ext = ErrorExtensionValues::default();
-    if let serde_json::Value::Object(obj) = e.to_error_object() {
+    if let Ok(serde_json::Value::Object(obj)) = serde_json::to_value(e.detail()) {
         for (k, v) in obj {
-            if k != "message" {
-                ext.set(k, Value::from_json(v).unwrap_or(Value::Null));
-            }
+            ext.set(k, Value::from_json(v).unwrap_or(Value::Null));
         }
     }
     ext
@@ -78,7 +77,8 @@ pub fn finish(mut resp: async_graphql::Response) -> (u16, serde_json::Value) {
         && resp.data == Value::Null
         && resp.errors.iter().all(|e| e.path.is_empty());
     let mut body = serde_json::to_value(&resp).unwrap_or_else(|_| {
-        json!({"errors": [{"message": "The response could not be rendered.", "extensions": {"code": "General"}}]})
+        let e = ApiError::General("The response could not be rendered.".into());
+        serde_json::to_value(GraphQlErrorBody::of(&e)).unwrap_or_default()
     });
     if request_error {
         if let Some(map) = body.as_object_mut() {
@@ -91,10 +91,33 @@ pub fn finish(mut resp: async_graphql::Response) -> (u16, serde_json::Value) {
 /// The answer to a request that could not even be read (bad JSON body, no `query`): a GraphQL
 /// error body with the API error's code, and its HTTP status.
 pub fn request_error(e: &ApiError) -> (u16, serde_json::Value) {
-    let mut ext = serde_json::Map::new();
-    if let serde_json::Value::Object(obj) = e.to_error_object() {
-        ext.extend(obj.into_iter().filter(|(k, _)| k != "message"));
-    }
-    let body = json!({"errors": [{"message": e.to_string(), "extensions": ext}]});
+    let body = serde_json::to_value(GraphQlErrorBody::of(e)).unwrap_or_default();
     (e.status(), body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A resolver's error and an unreadable request carry the typed detail of every code as
+    /// their extensions, the same detail the REST error objects carry.
+    #[test]
+    fn every_code_has_its_detail_as_extensions() {
+        for e in storekeep_core::error_body::examples() {
+            let detail = serde_json::to_value(e.detail()).unwrap();
+            let field = async_graphql::Error::new_with_source(e.clone())
+                .into_server_error(async_graphql::Pos::default());
+            let field = with_code(field);
+            assert_eq!(
+                serde_json::to_value(&field.extensions).unwrap(),
+                detail,
+                "{}",
+                e.code()
+            );
+            let (status, body) = request_error(&e);
+            assert_eq!(status, e.status());
+            assert_eq!(body["errors"][0]["extensions"], detail);
+            assert_eq!(body["errors"][0]["message"], e.to_string());
+        }
+    }
 }

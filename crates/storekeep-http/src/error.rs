@@ -3,6 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use storekeep_core::error_body::ErrorBody;
 use storekeep_core::ApiError;
 
 /// An API error on its way to the client.
@@ -30,43 +31,48 @@ pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 
 impl IntoResponse for HttpError {
     fn into_response(self) -> Response {
-        let e = self.0;
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::to_vec(&e.to_body()).unwrap_or_default();
-        let mut r = json_response(status, body);
-        match &e {
-            ApiError::InvalidToken(_) => {
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Bearer realm=\"storekeep\", error=\"invalid_token\""),
-                );
-            }
-            ApiError::InvalidClient(_) => {
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static("Basic realm=\"storekeep\""),
-                );
-            }
-            ApiError::InsufficientScope(_) => {
-                r.headers_mut().insert(
-                    header::WWW_AUTHENTICATE,
-                    HeaderValue::from_static(
-                        "Bearer realm=\"storekeep\", error=\"insufficient_scope\"",
-                    ),
-                );
-            }
-            ApiError::TooManyRequests {
-                retry_after_secs, ..
-            }
-            | ApiError::OverCapacity {
-                retry_after_secs, ..
-            } => {
-                if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-            }
-            _ => {}
-        }
-        r
+        let body = ErrorBody::rest(&self.0);
+        error_response(self.0, &body)
     }
+}
+
+/// The answer of an error with its (REST or OAuth) body: the error's status and headers.
+pub fn error_response(e: ApiError, body: &ErrorBody) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(body).unwrap_or_default();
+    let mut r = json_response(status, body);
+    match &e {
+        ApiError::InvalidToken(_) => {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"storekeep\", error=\"invalid_token\""),
+            );
+        }
+        ApiError::InvalidClient(_) => {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Basic realm=\"storekeep\""),
+            );
+        }
+        ApiError::InsufficientScope(_) => {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(
+                    "Bearer realm=\"storekeep\", error=\"insufficient_scope\"",
+                ),
+            );
+        }
+        ApiError::TooManyRequests {
+            retry_after_secs, ..
+        }
+        | ApiError::OverCapacity {
+            retry_after_secs, ..
+        } => {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        _ => {}
+    }
+    r
 }

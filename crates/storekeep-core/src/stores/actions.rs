@@ -252,25 +252,17 @@ pub fn apply(store: &mut Store, action: &StoreUpdateAction) -> ApiResult<()> {
         }
         // The service reports these references not found before `apply` runs (storekeep
         // holds no channels or product selections); should one get here, the answer is the same.
-        A::AddDistributionChannel {
-            distribution_channel: r,
+        A::AddDistributionChannel { .. }
+        | A::RemoveDistributionChannel { .. }
+        | A::AddSupplyChannel { .. }
+        | A::RemoveSupplyChannel { .. }
+        | A::AddProductSelection { .. }
+        | A::RemoveProductSelection { .. }
+        | A::ChangeProductSelectionActive { .. } => {
+            if let Some((type_id, r)) = references(action).first() {
+                return Err(r.unknown(type_id));
+            }
         }
-        | A::RemoveDistributionChannel {
-            distribution_channel: r,
-        }
-        | A::AddSupplyChannel { supply_channel: r }
-        | A::RemoveSupplyChannel { supply_channel: r } => return Err(r.unknown("channel")),
-        A::AddProductSelection {
-            product_selection: r,
-            ..
-        }
-        | A::RemoveProductSelection {
-            product_selection: r,
-        }
-        | A::ChangeProductSelectionActive {
-            product_selection: r,
-            ..
-        } => return Err(r.unknown("product-selection")),
         A::SetCheckoutUrlTemplate {
             checkout_url_template: v,
         } => set_storefront(

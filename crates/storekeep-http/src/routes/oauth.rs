@@ -9,17 +9,16 @@
 //! the 503 of a full Argon2 queue (`error` = `temporarily_unavailable`, with `Retry-After`).
 //! Passwords, tokens and secrets are never logged.
 
-use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
-use serde_json::json;
+use storekeep_core::error_body::ErrorBody;
 use storekeep_core::oauth::{ClientRecord, PasswordGrant, TokenEndpoint};
 use storekeep_core::{ApiError, ApiResult};
 
-use crate::error::HttpError;
+use crate::error::{error_response, HttpError};
 use crate::extract::PathParams;
 use crate::oauth_request::OAuthRequest;
 use crate::AppState;
@@ -42,22 +41,8 @@ impl From<HttpError> for OAuthError {
 
 impl IntoResponse for OAuthError {
     fn into_response(self) -> Response {
-        let e = self.0;
-        let mut body = e.to_body();
-        // An overloaded hashing pool is RFC 6749's `temporarily_unavailable` for OAuth
-        // clients (oauthlib and the SDKs map that name); `errors[0].code` stays the API's
-        // `OverCapacity`.
-        let error = match &e {
-            ApiError::OverCapacity { .. } => "temporarily_unavailable",
-            other => other.code(),
-        };
-        if let Some(map) = body.as_object_mut() {
-            map.insert("error".into(), json!(error));
-            map.insert("error_description".into(), json!(e.to_string()));
-        }
-        let mut r = HttpError(e).into_response();
-        *r.body_mut() = Body::from(serde_json::to_vec(&body).unwrap_or_default());
-        r
+        let body = ErrorBody::oauth(&self.0);
+        error_response(self.0, &body)
     }
 }
 
@@ -226,5 +211,19 @@ mod tests {
         assert_eq!(body["message"], "busy");
         assert_eq!(body["errors"][0]["code"], "OverCapacity");
         assert!(body.get("error").is_none());
+    }
+
+    /// Every error code answers with the typed body on both paths (the snapshots in
+    /// storekeep-core pin its JSON), with the error's status.
+    #[tokio::test]
+    async fn every_code_renders_its_typed_body() {
+        for e in storekeep_core::error_body::examples() {
+            let (status, _, rest) = parts(HttpError(e.clone()).into_response()).await;
+            assert_eq!(status, e.status(), "{}", e.code());
+            assert_eq!(rest, serde_json::to_value(ErrorBody::rest(&e)).unwrap());
+            let (status, _, oauth) = parts(OAuthError(e.clone()).into_response()).await;
+            assert_eq!(status, e.status(), "{}", e.code());
+            assert_eq!(oauth, serde_json::to_value(ErrorBody::oauth(&e)).unwrap());
+        }
     }
 }
