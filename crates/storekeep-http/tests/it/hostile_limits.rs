@@ -7,6 +7,8 @@
 //! - bodies of exactly 2 MiB / 2 MiB + 1 byte (413), and 3 MiB of garbage — 413 too, so the
 //!   size is checked before the body is parsed; the OAuth endpoints' 16 KiB form limit;
 //! - GraphQL depth and complexity at and one past their limits (`QueryComplexityLimitExceeded`);
+//! - predicate terms (50) and values (500) at and one past their limits, over REST and
+//!   GraphQL, and errors that quote a short excerpt of a long predicate (issue 21 F2, F12);
 //! - the NUL character, which PostgreSQL cannot store in text, refused alike on every backend
 //!   wherever input enters: JSON bodies, query parameters, paths, OAuth forms and Basic
 //!   credentials, predicates and GraphQL documents.
@@ -311,6 +313,62 @@ async fn graphql_depth_and_complexity_limits_are_exact() {
                 assert!(body.get("data").is_none(), "{what}: nothing ran: {body}");
             }
         }
+    })
+    .await;
+}
+
+/// URL-encode a query-parameter value.
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn predicate_terms_and_values_are_capped_and_errors_quote_an_excerpt() {
+    use storekeep_core::query::{
+        MAX_PREDICATE_TERMS as MAX_TERMS, MAX_PREDICATE_VALUES as MAX_VALUES,
+    };
+    assert_eq!((MAX_TERMS, MAX_VALUES), (50, 500));
+    each(|h| async move {
+        store(&h, "caps").await;
+        let p = project(&h);
+        let terms = |n: usize| {
+            let t: Vec<String> = (0..n).map(|i| format!("key = \"k{i}\"")).collect();
+            t.join(" or ")
+        };
+        let values = |n: usize| {
+            let v: Vec<String> = (0..n).map(|i| format!("\"k{i}\"")).collect();
+            format!("key in ({})", v.join(", "))
+        };
+        for (pred, ok) in [
+            (terms(MAX_TERMS), true),
+            (terms(MAX_TERMS + 1), false),
+            (values(MAX_VALUES), true),
+            (values(MAX_VALUES + 1), false),
+        ] {
+            let (status, body) = admin(&h, Method::GET, &format!("{p}/stores?where={}", enc(&pred)), None).await;
+            let gql = json!({"query": "query($w: String) { stores(where: $w) { count } }", "variables": {"w": pred}});
+            let (gstatus, gbody) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql)).await;
+            if ok {
+                assert_eq!(status, StatusCode::OK, "{pred:.60}: {body}");
+                assert!(gstatus == StatusCode::OK && gbody.get("errors").is_none(), "{pred:.60}: {gbody}");
+            } else {
+                assert_eq!(outcome(status, &body), bad("InvalidInput"), "{pred:.60}: {body}");
+                assert!(body["message"].as_str().unwrap().contains("too many"), "{body}");
+                assert_eq!(outcome(gstatus, &gbody), bad("InvalidInput"), "{pred:.60}: {gbody}");
+            }
+        }
+
+        // Issue 21 F12: a 60 KB predicate with an error is quoted in a short excerpt.
+        let long = format!("key = \"{}\" and nope = 1", "x".repeat(60_000));
+        let (status, body) = admin(&h, Method::GET, &format!("{p}/stores?where={}", enc(&long)), None).await;
+        assert_eq!(outcome(status, &body), bad("InvalidInput"), "{body:.300}");
+        let text = body.to_string();
+        assert!(text.len() < 1_000, "{} bytes: {text:.300}", text.len());
+        assert!(text.contains("Unknown field 'nope'") && text.contains("Predicate: ..."), "{text}");
+        let gql = json!({"query": "query($w: String) { stores(where: $w) { count } }", "variables": {"w": long}});
+        let (status, body) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql)).await;
+        assert_eq!(outcome(status, &body), bad("InvalidInput"), "{body:.300}");
+        assert!(body.to_string().len() < 1_000, "{body:.300}");
     })
     .await;
 }
