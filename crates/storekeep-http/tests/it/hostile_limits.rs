@@ -7,6 +7,9 @@
 //! - bodies of exactly 2 MiB / 2 MiB + 1 byte (413), and 3 MiB of garbage — 413 too, so the
 //!   size is checked before the body is parsed; the OAuth endpoints' 16 KiB form limit;
 //! - GraphQL depth and complexity at and one past their limits (`QueryComplexityLimitExceeded`);
+//! - GraphQL documents measured before validation: fields after fragment expansion (a
+//!   fragment bomb), aliases, fragment cycles, directives; introspection and `where` counted
+//!   in the complexity (issue 14 item 2, issue 21 items 8 and F2);
 //! - predicate terms (50) and values (500) at and one past their limits, over REST and
 //!   GraphQL, and errors that quote a short excerpt of a long predicate (issue 21 F2, F12);
 //! - the NUL character, which PostgreSQL cannot store in text, refused alike on every backend
@@ -313,6 +316,71 @@ async fn graphql_depth_and_complexity_limits_are_exact() {
                 assert!(body.get("data").is_none(), "{what}: nothing ran: {body}");
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn graphql_documents_are_bounded_before_validation() {
+    use storekeep_graphql::bounds::{MAX_ALIASES, MAX_FIELDS, SCHEMA_INTROSPECTION_COST};
+    use storekeep_graphql::{MAX_DIRECTIVES, WHERE_COST, WHERE_TERM_COST};
+    assert_eq!((MAX_FIELDS, MAX_ALIASES, MAX_DIRECTIVES), (2_000, 200, 16));
+    each(|h| async move {
+        let uri = format!("{}/graphql", project(&h));
+        let bomb = |depth: usize| {
+            let mut q = format!("{{ ...F{depth} }} fragment F0 on Query {{ __typename }} ");
+            for i in 1..=depth {
+                q.push_str(&format!("fragment F{i} on Query {{ ...F{} ...F{} }} ", i - 1, i - 1));
+            }
+            q
+        };
+        let aliases = |n: usize, field: &str| {
+            let a: Vec<String> = (0..n).map(|i| format!("a{i}: {field}")).collect();
+            format!("{{ {} }}", a.join(" "))
+        };
+        let schema = "__schema { types { name fields { name args { name } type { name ofType { name ofType { name } } } } } }";
+        let max_schemas = MAX_COMPLEXITY / SCHEMA_INTROSPECTION_COST;
+        let filtered = "stores(where: \"key = \\\"a\\\" or key = \\\"b\\\"\", limit: 0) { total }";
+        // `stores(where: <2 terms>, limit: 0) { total }`: 1 + WHERE_COST + 2 × WHERE_TERM_COST.
+        let max_filtered = MAX_COMPLEXITY / (1 + WHERE_COST + 2 * WHERE_TERM_COST);
+        let directives = |n: usize| format!("{{ __typename {} }}", vec!["@include(if: true)"; n].join(" "));
+        for (query, expect, what) in [
+            // Issue 21 item 8: 2^24 fields after expansion, refused before expanding.
+            (bomb(24), Some("fragments are expanded"), "fragment bomb"),
+            (bomb(10), None, "1,024 fields after expansion"),
+            (aliases(MAX_ALIASES, "__typename"), None, "aliases at the limit"),
+            (aliases(MAX_ALIASES + 1, "__typename"), Some("aliased"), "aliases past the limit"),
+            // Issue 14 item 2: 600 aliased `__schema`; ten fit in the complexity.
+            (aliases(600, schema), Some(""), "600 aliased __schema"),
+            (aliases(max_schemas - 1, schema), None, "introspection under the limit"),
+            (aliases(max_schemas + 1, schema), Some("too complex"), "introspection past the limit"),
+            // Issue 21 F2: `where` costs complexity, per alias.
+            (aliases(max_filtered, filtered), None, "filtered queries under the limit"),
+            (aliases(max_filtered + 1, filtered), Some("too complex"), "filtered queries past the limit"),
+            (aliases(1_000, filtered), Some(""), "1,000 aliased filtered queries"),
+        ] {
+            let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": query}))).await;
+            match expect {
+                None => assert!(
+                    status == StatusCode::OK && body.get("errors").is_none(),
+                    "{what}: {body:.300}"
+                ),
+                Some(message) => {
+                    assert_eq!(outcome(status, &body), bad("QueryComplexityLimitExceeded"), "{what}: {body:.300}");
+                    assert!(body["errors"][0]["message"].as_str().unwrap().contains(message), "{what}: {body}");
+                    assert!(body.get("data").is_none(), "{what}: nothing ran: {body:.300}");
+                }
+            }
+        }
+        for (query, what) in [
+            ("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }".to_string(), "fragment cycle"),
+            (directives(MAX_DIRECTIVES + 1), "directives past the limit"),
+        ] {
+            let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": query}))).await;
+            assert_eq!(outcome(status, &body), bad("InvalidInput"), "{what}: {body:.300}");
+        }
+        let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": directives(MAX_DIRECTIVES)}))).await;
+        assert!(status == StatusCode::OK && body.get("errors").is_none(), "{body}");
     })
     .await;
 }
