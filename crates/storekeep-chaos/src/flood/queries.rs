@@ -106,7 +106,7 @@ fn request(kind: QueryKind, i: usize, o: &QueryFloodOptions, project: &str) -> R
     };
     let labelled = |label, r: Req| Req { label, ..r };
     match kind {
-        QueryKind::Introspection if i % 2 == 0 => {
+        QueryKind::Introspection if i.is_multiple_of(2) => {
             labelled("600 × __schema", gql(aliases(600, SCHEMA_SELECTION)))
         }
         QueryKind::Introspection => labelled("9 × __schema", gql(aliases(9, SCHEMA_SELECTION))),
