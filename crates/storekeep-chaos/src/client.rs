@@ -30,6 +30,7 @@ pub struct Credentials {
 pub struct Http {
     http: Client<HttpConnector, Full<Bytes>>,
     token: String,
+    timeout: Duration,
 }
 
 /// A response: status, parsed JSON body (Null when empty or not JSON) and `Retry-After`.
@@ -76,6 +77,16 @@ impl Http {
         Http {
             http,
             token: String::new(),
+            timeout: REQUEST_TIMEOUT,
+        }
+    }
+
+    /// The same client with another per-request timeout (a client that gives up sooner and
+    /// disconnects).
+    pub fn with_timeout(&self, timeout: Duration) -> Http {
+        Http {
+            timeout,
+            ..self.clone()
         }
     }
 
@@ -108,6 +119,7 @@ impl Http {
         Http {
             http: self.http.clone(),
             token: token.to_string(),
+            timeout: self.timeout,
         }
     }
 
@@ -167,9 +179,10 @@ impl Http {
             let bytes = resp.into_body().collect().await?.to_bytes();
             Ok::<_, anyhow::Error>((status, retry_after, bytes))
         };
-        let (status, retry_after, bytes) = tokio::time::timeout(REQUEST_TIMEOUT, work)
+        let timeout = self.timeout;
+        let (status, retry_after, bytes) = tokio::time::timeout(timeout, work)
             .await
-            .map_err(|_| anyhow!("request timed out after {REQUEST_TIMEOUT:?}"))??;
+            .map_err(|_| anyhow!("request timed out after {timeout:?}"))??;
         let body = if bytes.is_empty() {
             Value::Null
         } else {

@@ -1,7 +1,8 @@
 //! `storekeep-chaos`: reliability tools for storekeep — `crash` (durability under SIGKILL),
 //! `timing` (sign-in and password-token timing parity), `soak` (sustained mixed load,
-//! errors and peak RSS), `token-flood` (concurrent failing token requests) and `slow-flood`
-//! (slow and idle connections). See `docs/RELIABILITY.md`.
+//! errors and peak RSS), `token-flood` (concurrent failing token requests), `slow-flood`
+//! (slow and idle connections), and `introspection-flood`, `fragment-flood` and
+//! `predicate-flood` (expensive queries). See `docs/RELIABILITY.md`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use storekeep_chaos::client::Credentials;
 use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
+use storekeep_chaos::flood::queries::{self, QueryFloodOptions, QueryKind};
 use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
 use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::soak::{self, SoakOptions};
@@ -39,6 +41,41 @@ enum Cmd {
     /// Slow-header and idle connections: all closed by the server, /health answering,
     /// memory and open descriptors bounded.
     SlowFlood(SlowFloodArgs),
+    /// Concurrent GraphQL requests of aliased `__schema` fields (600, and the 9 the
+    /// complexity admits): typed 400/503 or 200, peak RSS bounded.
+    IntrospectionFlood(QueryFloodArgs),
+    /// Concurrent fragment bombs (each fragment spreads the previous one twice).
+    FragmentFlood(QueryFloodArgs),
+    /// Concurrent expensive predicates over seeded customers, REST and GraphQL (aliases).
+    PredicateFlood(QueryFloodArgs),
+}
+
+#[derive(Args, Debug)]
+struct QueryFloodArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Concurrent requests per round (at most 2000).
+    #[arg(long, default_value_t = 24)]
+    requests: usize,
+    /// Rounds (at most 10).
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+    /// Largest acceptable peak RSS of the server in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_rss_mib: u64,
+    /// Seconds to wait after each round before reading the server's RSS and CPU time (at
+    /// most 60).
+    #[arg(long, default_value_t = 3)]
+    settle_secs: u64,
+    /// Seconds a client waits for its answer before it gives up and disconnects (1 to 300).
+    #[arg(long, default_value_t = 30)]
+    client_timeout_secs: u64,
+    /// fragment-flood: fragments in the chain (2^depth fields once expanded; at most 40).
+    #[arg(long, default_value_t = 24)]
+    depth: usize,
+    /// predicate-flood: customers to seed first (at most 200000).
+    #[arg(long, default_value_t = 5000)]
+    customers: usize,
 }
 
 #[derive(Args, Debug)]
@@ -387,6 +424,26 @@ async fn slow_flood_cmd(a: SlowFloodArgs) -> anyhow::Result<bool> {
     Ok(r.passed())
 }
 
+async fn query_flood_cmd(kind: QueryKind, a: QueryFloodArgs) -> anyhow::Result<bool> {
+    let t = Target::open(&a.target.choice(Vec::new())?, "query-flood").await?;
+    let o = QueryFloodOptions {
+        kind,
+        requests: a.requests.clamp(1, 2000),
+        rounds: a.rounds.clamp(1, 10),
+        max_rss_mib: a.max_rss_mib,
+        settle: Duration::from_secs(a.settle_secs.min(60)),
+        client_timeout: Duration::from_secs(a.client_timeout_secs.clamp(1, 300)),
+        depth: a.depth.min(40),
+        customers: a.customers.min(200_000),
+    };
+    eprintln!("{kind:?} flood on {}", t.description);
+    let r = queries::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -396,6 +453,9 @@ async fn main() -> ExitCode {
         Cmd::Soak(a) => soak_cmd(a).await,
         Cmd::TokenFlood(a) => token_flood_cmd(a).await,
         Cmd::SlowFlood(a) => slow_flood_cmd(a).await,
+        Cmd::IntrospectionFlood(a) => query_flood_cmd(QueryKind::Introspection, a).await,
+        Cmd::FragmentFlood(a) => query_flood_cmd(QueryKind::FragmentBomb, a).await,
+        Cmd::PredicateFlood(a) => query_flood_cmd(QueryKind::Predicate, a).await,
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

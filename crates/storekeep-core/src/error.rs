@@ -134,6 +134,10 @@ pub enum ApiError {
     /// The server cannot serve the request right now (database unreachable).
     #[error("{0}")]
     ServiceUnavailable(String),
+    /// A read ran past its time budget (an expensive predicate) and was stopped; the API's
+    /// `QueryTimedOut` (400).
+    #[error("{0}")]
+    QueryTimedOut(String),
     /// The server is at capacity for this kind of work (the Argon2 pool's wait queue is
     /// full); the API's 503 `OverCapacity` ("retry with backoff"), with `Retry-After`.
     #[error("{message}")]
@@ -190,6 +194,7 @@ impl ApiError {
             ApiError::General(_) => "General",
             ApiError::ServiceUnavailable(_) => "ServiceUnavailable",
             ApiError::OverCapacity { .. } => "OverCapacity",
+            ApiError::QueryTimedOut(_) => "QueryTimedOut",
         }
     }
 
@@ -217,7 +222,8 @@ impl ApiError {
             | ApiError::UnsupportedGrantType(_)
             | ApiError::InvalidGrant(_)
             | ApiError::InvalidCustomerAccountCredentials(_)
-            | ApiError::AnonymousIdAlreadyInUse(_) => 400,
+            | ApiError::AnonymousIdAlreadyInUse(_)
+            | ApiError::QueryTimedOut(_) => 400,
             ApiError::InvalidToken(_) | ApiError::InvalidClient(_) => 401,
             ApiError::InsufficientScope(_) => 403,
             ApiError::ResourceNotFound(_) => 404,

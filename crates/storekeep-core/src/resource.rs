@@ -103,6 +103,15 @@ pub fn storage_error(e: StorageError, id: &str) -> ApiError {
             tracing::error!(error = %msg, "storage failure");
             ApiError::general()
         }
+        StorageError::TimedOut => ApiError::QueryTimedOut(
+            "The query timed out. Make its predicate cheaper: fewer terms, or fields with an \
+             index (id, key, email)."
+                .into(),
+        ),
+        StorageError::Overloaded => ApiError::OverCapacity {
+            message: "Too many expensive queries are in progress; retry later.".into(),
+            retry_after_secs: 1,
+        },
     }
 }
 

@@ -121,6 +121,12 @@ pub enum StorageError {
     DuplicateClaim { scope: String, value: String },
     #[error("storage backend error: {0}")]
     Backend(String),
+    /// A read ran past its time budget and was stopped.
+    #[error("the read ran past its time budget")]
+    TimedOut,
+    /// Too many expensive reads are running and waiting; retry later.
+    #[error("too many expensive reads in progress")]
+    Overloaded,
 }
 
 /// The port every storage backend implements.

@@ -9,8 +9,9 @@
 //! argument values) are request errors: `InvalidInput`. The depth and complexity limits answer
 //! `QueryComplexityLimitExceeded`.
 //!
-//! HTTP status: 200 for results, including field errors; 400 when an error is `InvalidInput` or
-//! `QueryComplexityLimitExceeded` (graphql.md §1, the 29 January 2026 change).
+//! HTTP status: 200 for results, including field errors; 400 when an error is `InvalidInput`,
+//! `QueryComplexityLimitExceeded` (graphql.md §1, the 29 January 2026 change) or
+//! `QueryTimedOut` (400 on REST).
 
 use async_graphql::{ErrorExtensionValues, ServerError, Value};
 use storekeep_core::error_body::GraphQlErrorBody;
@@ -19,11 +20,15 @@ use storekeep_core::ApiError;
 /// The code of a query over the depth or complexity limit (conventions.md §9.2).
 pub const COMPLEXITY_LIMIT_CODE: &str = "QueryComplexityLimitExceeded";
 
-/// The messages async-graphql's validator uses for its depth and complexity limits.
-const LIMIT_MESSAGES: [&str; 2] = ["Query is nested too deep.", "Query is too complex."];
+/// async-graphql's message for a query over the complexity limit (also used by
+/// [`crate::bounds::BoundsExtension`]).
+pub(crate) const TOO_COMPLEX: &str = "Query is too complex.";
 
-/// Codes that make the whole answer a 400.
-const BAD_REQUEST_CODES: [&str; 2] = ["InvalidInput", COMPLEXITY_LIMIT_CODE];
+/// The messages async-graphql's validator uses for its depth and complexity limits.
+const LIMIT_MESSAGES: [&str; 2] = ["Query is nested too deep.", TOO_COMPLEX];
+
+/// Codes that make the whole answer a 400 (`QueryTimedOut` is a 400 on REST too).
+const BAD_REQUEST_CODES: [&str; 3] = ["InvalidInput", COMPLEXITY_LIMIT_CODE, "QueryTimedOut"];
 
 /// The extensions of an API error: its code and extra fields (the message is the error's).
 fn api_extensions(e: &ApiError) -> ErrorExtensionValues {
@@ -62,8 +67,45 @@ fn code_of(e: &ServerError) -> Option<&str> {
     }
 }
 
-/// The HTTP status and JSON body of an executed request.
-pub fn finish(mut resp: async_graphql::Response) -> (u16, serde_json::Value) {
+/// A `Write` that only counts, and fails once past a limit (so that measuring a huge answer
+/// stops early).
+struct Measure {
+    len: usize,
+    max: usize,
+}
+
+impl std::io::Write for Measure {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.len = self.len.saturating_add(buf.len());
+        if self.len > self.max {
+            return Err(std::io::Error::other("too long"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Whether `body` serializes to more than `max` bytes.
+fn longer_than(body: &serde_json::Value, max: usize) -> bool {
+    serde_json::to_writer(&mut Measure { len: 0, max }, body).is_err()
+}
+
+/// The answer to a request refused by a limit: 400 `QueryComplexityLimitExceeded`.
+pub fn limit_error(message: &str) -> (u16, serde_json::Value) {
+    let body =
+        json!({"errors": [{"message": message, "extensions": {"code": COMPLEXITY_LIMIT_CODE}}]});
+    (400, body)
+}
+
+/// The HTTP status and JSON body of an executed request; an answer longer than `max_bytes`
+/// (when given) is replaced by a `QueryComplexityLimitExceeded` error.
+pub fn finish(
+    mut resp: async_graphql::Response,
+    max_bytes: Option<usize>,
+) -> (u16, serde_json::Value) {
     resp.errors = std::mem::take(&mut resp.errors)
         .into_iter()
         .map(with_code)
@@ -84,6 +126,11 @@ pub fn finish(mut resp: async_graphql::Response) -> (u16, serde_json::Value) {
         if let Some(map) = body.as_object_mut() {
             map.remove("data");
         }
+    }
+    if let Some(max) = max_bytes.filter(|&max| longer_than(&body, max)) {
+        return limit_error(&format!(
+            "The answer would be longer than {max} bytes; ask for fewer fields or results."
+        ));
     }
     (if bad_request { 400 } else { 200 }, body)
 }

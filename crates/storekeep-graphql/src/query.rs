@@ -32,13 +32,25 @@ pub fn query_params(
     QueryParams::from_pairs(pairs)
 }
 
+/// What a `where` argument costs: a filtered query reads every row no index narrows, so its
+/// cost does not depend on `limit`. Unparsable predicates cost the base (they are refused
+/// when the field runs).
+pub const WHERE_COST: usize = 100;
+/// … plus this much per term of the predicate.
+pub const WHERE_TERM_COST: usize = 10;
+
 /// The cost of a query field: its selection once per result it may return (`limit`, default
-/// 20, at most `MAX_LIMIT`), plus one.
-fn list_complexity(limit: Option<i32>, child_complexity: usize) -> usize {
+/// 20, at most `MAX_LIMIT`), plus one, plus the cost of its `where`.
+fn list_complexity(limit: Option<i32>, child_complexity: usize, predicate: Option<&str>) -> usize {
     let n = limit.unwrap_or(20).clamp(0, MAX_LIMIT as i32);
+    let filter = predicate.map_or(0, |p| {
+        let terms = storekeep_core::query::predicate_terms(p).unwrap_or(0);
+        WHERE_COST.saturating_add(WHERE_TERM_COST.saturating_mul(terms))
+    });
     (n as usize)
         .saturating_mul(child_complexity)
         .saturating_add(1)
+        .saturating_add(filter)
 }
 
 /// How `customer(…)` addresses its customer: exactly one argument.
@@ -168,7 +180,7 @@ impl Query {
     }
 
     /// Customers matching `where`, sorted, paged (the `GET /customers` parameters).
-    #[graphql(complexity = "list_complexity(limit, child_complexity)")]
+    #[graphql(complexity = "list_complexity(limit, child_complexity, predicate.as_deref())")]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -204,7 +216,7 @@ impl Query {
     }
 
     /// Stores matching `where`, sorted, paged (the `GET /stores` parameters).
-    #[graphql(complexity = "list_complexity(limit, child_complexity)")]
+    #[graphql(complexity = "list_complexity(limit, child_complexity, predicate.as_deref())")]
     async fn stores(
         &self,
         ctx: &Context<'_>,
@@ -295,7 +307,7 @@ impl InStore {
     }
 
     /// The customers of these stores and the global ones (D1).
-    #[graphql(complexity = "list_complexity(limit, child_complexity)")]
+    #[graphql(complexity = "list_complexity(limit, child_complexity, predicate.as_deref())")]
     async fn customers(
         &self,
         ctx: &Context<'_>,

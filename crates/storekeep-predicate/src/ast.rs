@@ -134,6 +134,22 @@ impl Expr {
             | Expr::WithinCircle { span, .. } => *span,
         }
     }
+
+    /// The number of tests in the expression (what [`crate::MAX_TERMS`] caps): every
+    /// comparison, `in`, `contains`, `is …` and `within` counts one; `and`, `or`, `not` and
+    /// nesting count nothing themselves.
+    pub fn terms(&self) -> usize {
+        match self {
+            Expr::Or(items, _) | Expr::And(items, _) => items.iter().map(Expr::terms).sum(),
+            Expr::Not(inner, _) | Expr::Nested { inner, .. } => inner.terms(),
+            Expr::Compare { .. }
+            | Expr::In { .. }
+            | Expr::Contains { .. }
+            | Expr::Defined { .. }
+            | Expr::Empty { .. }
+            | Expr::WithinCircle { .. } => 1,
+        }
+    }
 }
 
 impl Path {

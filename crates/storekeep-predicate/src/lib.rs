@@ -5,8 +5,8 @@
 //! [`SortExpr`]. It knows nothing about resources or fields: checking that `name.en` exists
 //! on a product type, type-checking values, binding `:variables` and translating to SQL
 //! happen in the crates that consume the AST. The parser has no dependencies, never
-//! panics, rejects input longer than [`MAX_LEN`] bytes and nesting deeper than
-//! [`MAX_DEPTH`] levels, and reports errors as a [`ParseError`] pointing at the offending
+//! panics, rejects input longer than [`MAX_LEN`] bytes, nesting deeper than [`MAX_DEPTH`]
+//! levels, more than [`MAX_TERMS`] tests and more than [`MAX_VALUES`] values, and reports errors as a [`ParseError`] pointing at the offending
 //! byte. [`Expr`]'s `Display` prints a canonical predicate that parses back to the same
 //! tree.
 //!
@@ -62,7 +62,7 @@ mod tests;
 use std::fmt;
 
 pub use ast::*;
-pub use parser::{MAX_DEPTH, MAX_LEN};
+pub use parser::{MAX_DEPTH, MAX_LEN, MAX_TERMS, MAX_VALUES};
 
 /// A syntax error, with the span of the offending token (an empty span at the end of the
 /// source for an unexpected end of input).

@@ -10,6 +10,16 @@ pub const MAX_DEPTH: usize = 64;
 /// The longest accepted source text, in bytes.
 pub const MAX_LEN: usize = 64 * 1024;
 
+/// The most tests (comparisons, `in`, `contains`, `is defined`, `is empty`, `within`) one
+/// predicate may hold. The work of a query grows with its terms (each is evaluated for every
+/// candidate row), so their number is capped; an `in` list is one term however long.
+pub const MAX_TERMS: usize = 50;
+
+/// The most values one predicate may hold (the values of all its comparisons and lists, a
+/// variable counting as one). 500 is the API's page size limit: `id in (…)` can ask for a
+/// full page.
+pub const MAX_VALUES: usize = 500;
+
 fn join(a: Span, b: Span) -> Span {
     Span {
         start: a.start,
@@ -98,6 +108,9 @@ struct Parser<'a> {
     toks: Vec<Token>,
     pos: usize,
     depth: usize,
+    /// Tests and values read so far (capped at [`MAX_TERMS`] and [`MAX_VALUES`]).
+    terms: usize,
+    values: usize,
     eof: Token,
 }
 
@@ -113,6 +126,8 @@ impl<'a> Parser<'a> {
             toks: tokenize(src),
             pos: 0,
             depth: 0,
+            terms: 0,
+            values: 0,
             eof: Token {
                 tok: Tok::Eof,
                 span: end,
@@ -251,6 +266,17 @@ impl<'a> Parser<'a> {
     /// A field path followed by an operator.
     fn test(&mut self) -> Result<Expr, ParseError> {
         let path = self.path("a field path, 'not' or '('")?;
+        if self.peek().tok != Tok::LParen {
+            self.terms += 1;
+            if self.terms > MAX_TERMS {
+                return Err(ParseError {
+                    message: format!(
+                        "predicate has too many terms (the limit is {MAX_TERMS} comparisons)"
+                    ),
+                    span: path.span,
+                });
+            }
+        }
         let token = self.peek().clone();
         let kw = match &token.tok {
             Tok::LParen => {
@@ -395,6 +421,7 @@ impl<'a> Parser<'a> {
     /// `value := string | number | "true" | "false" | ":" varname`.
     fn value(&mut self) -> Result<Value, ParseError> {
         let token = self.peek();
+        let at = token.span;
         let lit = match &token.tok {
             Tok::Str(s) => Literal::Str(s.clone()),
             Tok::Int(i) => Literal::Int(*i),
@@ -404,6 +431,13 @@ impl<'a> Parser<'a> {
             Tok::Ident(k) if k.eq_ignore_ascii_case("false") => Literal::Bool(false),
             _ => return Err(self.unexpected("a value")),
         };
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(ParseError {
+                message: format!("predicate has too many values (the limit is {MAX_VALUES})"),
+                span: at,
+            });
+        }
         let span = self.bump().span;
         Ok(Value { lit, span })
     }

@@ -31,6 +31,28 @@ fn backend(e: sqlx::Error) -> StorageError {
     StorageError::Backend(e.to_string())
 }
 
+/// Set the read budget for the rest of the transaction: one statement of a query (the page or
+/// its total) may run for [`crate::sqlite_conn::READ_BUDGET`], the budget of a SQLite read on
+/// the blocking pool. Past it PostgreSQL cancels the statement (SQLSTATE 57014) and the
+/// request is answered `QueryTimedOut`. A query whose request goes away is not cancelled on
+/// the server (sqlx sends no cancel request); this budget bounds it.
+fn set_read_budget() -> String {
+    format!(
+        "SET LOCAL statement_timeout = {}",
+        crate::sqlite_conn::READ_BUDGET.as_millis()
+    )
+}
+
+/// An error of a budgeted read: a statement cancelled by `statement_timeout` is `TimedOut`.
+fn read_error(e: sqlx::Error) -> StorageError {
+    match &e {
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => {
+            StorageError::TimedOut
+        }
+        _ => backend(e),
+    }
+}
+
 fn is_unique(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
@@ -123,8 +145,9 @@ impl PgStore {
         Ok(out)
     }
 
+    /// Run a count query on `conn` (inside the budgeted transaction of a read).
     async fn run_count(
-        &self,
+        conn: &mut PgConnection,
         project: &str,
         text: &str,
         binds: &[Bind],
@@ -133,9 +156,20 @@ impl PgStore {
         for b in binds {
             q = bind(q, b);
         }
-        let row = q.fetch_one(&self.pool).await.map_err(backend)?;
+        let row = q.fetch_one(&mut *conn).await.map_err(read_error)?;
         let n: i64 = row.try_get(0).map_err(backend)?;
         Ok(n.max(0) as u64)
+    }
+
+    /// A transaction whose statements run under the read budget. Dropped unfinished (the
+    /// request went away), sqlx rolls it back.
+    async fn budgeted(&self) -> Result<sqlx::Transaction<'static, Postgres>, StorageError> {
+        let mut tx = self.pool.begin().await.map_err(backend)?;
+        sqlx::query(&set_read_budget())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend)?;
+        Ok(tx)
     }
 }
 
@@ -391,18 +425,20 @@ impl Storage for PgStore {
         for b in &c.binds {
             sel = bind(sel, b);
         }
+        let mut tx = self.budgeted().await?;
         let rows = sel
             .bind(i64::from(q.limit))
             .bind(i64::from(q.offset))
-            .fetch_all(&self.pool)
+            .fetch_all(&mut *tx)
             .await
-            .map_err(backend)?;
+            .map_err(read_error)?;
         let docs = rows.iter().map(row_doc).collect::<Result<Vec<_>, _>>()?;
         let total = if q.with_total {
-            Some(self.run_count(project, &c.count, &c.count_binds).await?)
+            Some(Self::run_count(&mut tx, project, &c.count, &c.count_binds).await?)
         } else {
             None
         };
+        tx.commit().await.map_err(backend)?;
         Ok(Page { docs, total })
     }
 
@@ -414,7 +450,10 @@ impl Storage for PgStore {
         cap: u64,
     ) -> Result<u64, StorageError> {
         let c = sql::query(D, coll.table(), q, Some(cap));
-        self.run_count(project, &c.count, &c.count_binds).await
+        let mut tx = self.budgeted().await?;
+        let n = Self::run_count(&mut tx, project, &c.count, &c.count_binds).await?;
+        tx.commit().await.map_err(backend)?;
+        Ok(n)
     }
 
     async fn find_claim_owner(
@@ -451,5 +490,36 @@ impl Storage for PgStore {
 
     async fn purge_counters(&self, now_ms: i64) -> Result<u64, StorageError> {
         counters::purge_postgres(&self.pool, now_ms).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A statement cancelled by `statement_timeout` is `TimedOut` (needs
+    /// `STOREKEEP_TEST_POSTGRES_URL`, like the backend's integration tests).
+    #[tokio::test]
+    async fn statement_timeouts_are_timed_out_reads() {
+        assert_eq!(set_read_budget(), "SET LOCAL statement_timeout = 5000");
+        let Ok(url) = std::env::var("STOREKEEP_TEST_POSTGRES_URL") else {
+            eprintln!("STOREKEEP_TEST_POSTGRES_URL not set: PostgreSQL part skipped");
+            return;
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("SET LOCAL statement_timeout = 20")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        let e = sqlx::query("SELECT pg_sleep(10)")
+            .execute(&mut *tx)
+            .await
+            .unwrap_err();
+        assert_eq!(read_error(e), StorageError::TimedOut);
     }
 }

@@ -7,7 +7,11 @@
 //!   unexpectedly long query (a filter no index serves, a large offset) cannot stall the async
 //!   runtime, an inline read runs under a budget of SQLite VM steps (progress handler); a read
 //!   that exceeds it, or meets a busy database, is run again from the start on tokio's
-//!   blocking pool without the budget and with the normal busy timeout.
+//!   blocking pool with the normal busy timeout, under a time budget ([`READ_BUDGET`]; past it
+//!   the read is interrupted and answered `QueryTimedOut`), and interrupted as soon as the
+//!   request that wants it goes away (its future is dropped: the client disconnected). At
+//!   most [`MAX_SLOW_READS`] such reads run at once and [`MAX_SLOW_WAITING`] wait; more are
+//!   refused (`OverCapacity`).
 //! * [`Writer`] — the one write connection, owned by a dedicated thread that does group
 //!   commit: it takes every write that is waiting, runs them in ONE transaction — each inside
 //!   its own SAVEPOINT, so a failing write (version conflict, duplicate) is rolled back alone —
@@ -16,13 +20,13 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Statement};
 use storekeep_core::storage::StorageError;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, Semaphore};
 
 /// How long a blocked statement waits for a lock before failing.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,6 +37,12 @@ const INLINE_STEP: i32 = 1_000;
 /// … and interrupts the read after this many calls (~200k VM steps, well under a millisecond
 /// of CPU), which then runs again on the blocking pool.
 const INLINE_CALLS: u32 = 200;
+/// How long a read may run on the blocking pool before it is interrupted (`QueryTimedOut`).
+pub const READ_BUDGET: Duration = Duration::from_secs(5);
+/// Reads on the blocking pool at once (each may take a core for up to [`READ_BUDGET`]) …
+pub const MAX_SLOW_READS: usize = 4;
+/// … and reads waiting for one of those turns; more are refused (`OverCapacity`).
+pub const MAX_SLOW_WAITING: usize = 64;
 /// Idle read connections kept (more are opened under load and closed when returned).
 const MAX_IDLE_READERS: usize = 16;
 /// Most writes in one transaction.
@@ -116,6 +126,21 @@ pub struct Readers {
     path: String,
     idle: Mutex<Vec<Connection>>,
     closed: AtomicBool,
+    /// Time budget of a read on the blocking pool.
+    budget: Duration,
+    /// Turns on the blocking pool, and admission to wait for one.
+    slow: Semaphore,
+    slow_admitted: Semaphore,
+}
+
+/// Sets its flag when dropped: a read on the blocking pool watches the flag of the future
+/// that waits for it, and stops when that future is dropped (the request went away).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Release);
+    }
 }
 
 /// Whether a failed inline read should run again on the blocking pool.
@@ -129,10 +154,18 @@ fn retry_blocking(e: &rusqlite::Error) -> bool {
 impl Readers {
     /// Readers of the database at `path` (opened lazily).
     pub fn new(path: String) -> Self {
+        Self::with_budget(path, READ_BUDGET)
+    }
+
+    /// Readers whose reads on the blocking pool stop after `budget`.
+    pub fn with_budget(path: String, budget: Duration) -> Self {
         Readers {
             path,
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            budget,
+            slow: Semaphore::new(MAX_SLOW_READS),
+            slow_admitted: Semaphore::new(MAX_SLOW_READS + MAX_SLOW_WAITING),
         }
     }
 
@@ -169,7 +202,8 @@ impl Readers {
         }
     }
 
-    /// Run a read: inline under the step budget, else again on the blocking pool.
+    /// Run a read: inline under the step budget, else again on the blocking pool under the
+    /// time budget (and until the caller goes away).
     pub async fn read<T, F>(&self, f: F) -> Result<T, StorageError>
     where
         T: Send + 'static,
@@ -188,20 +222,54 @@ impl Readers {
         let first = f(&conn);
         conn.progress_handler(INLINE_STEP, None::<fn() -> bool>);
         match first {
-            Err(e) if retry_blocking(&e) => {
-                let (conn, r) = tokio::task::spawn_blocking(move || {
-                    let r = conn.busy_timeout(BUSY_TIMEOUT).and_then(|()| f(&conn));
-                    (conn, r)
-                })
-                .await
-                .map_err(|e| StorageError::Backend(format!("SQLite read task failed: {e}")))?;
-                self.give_back(conn);
-                r.map_err(backend)
-            }
+            Err(e) if retry_blocking(&e) => self.read_blocking(conn, f).await,
             r => {
                 self.give_back(conn);
                 r.map_err(backend)
             }
+        }
+    }
+
+    /// The second attempt of a read, on the blocking pool: in turn, under the time budget,
+    /// interrupted when this future is dropped.
+    async fn read_blocking<T, F>(&self, conn: Connection, f: F) -> Result<T, StorageError>
+    where
+        T: Send + 'static,
+        F: Fn(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    {
+        let Ok(_admitted) = self.slow_admitted.try_acquire() else {
+            self.give_back(conn);
+            return Err(StorageError::Overloaded);
+        };
+        let _turn = self
+            .slow
+            .acquire()
+            .await
+            .map_err(|_| StorageError::Backend("the SQLite readers are closed".into()))?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let _cancel_on_drop = CancelOnDrop(cancelled.clone());
+        let budget = self.budget;
+        let (conn, r) = tokio::task::spawn_blocking(move || {
+            let deadline = Instant::now().checked_add(budget);
+            conn.progress_handler(
+                INLINE_STEP,
+                Some(move || {
+                    cancelled.load(Ordering::Acquire)
+                        || deadline.is_some_and(|d| Instant::now() >= d)
+                }),
+            );
+            let r = conn.busy_timeout(BUSY_TIMEOUT).and_then(|()| f(&conn));
+            conn.progress_handler(INLINE_STEP, None::<fn() -> bool>);
+            (conn, r)
+        })
+        .await
+        .map_err(|e| StorageError::Backend(format!("SQLite read task failed: {e}")))?;
+        self.give_back(conn);
+        match r {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => {
+                Err(StorageError::TimedOut)
+            }
+            r => r.map_err(backend),
         }
     }
 
@@ -458,6 +526,96 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
+    }
+
+    /// A query that never ends, for the budget and cancellation tests.
+    const ENDLESS: &str = "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) \
+                           SELECT count(*) FROM n";
+
+    fn remove(path: &str) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        }
+    }
+
+    /// A read past its time budget on the blocking pool is stopped: `TimedOut`.
+    #[tokio::test]
+    async fn reads_past_the_budget_time_out() {
+        let (path, _writer) = scratch();
+        let readers = Readers::with_budget(path.clone(), Duration::from_millis(50));
+        let r = readers
+            .read(|c| c.query_row(ENDLESS, [], |r| r.get::<_, i64>(0)))
+            .await;
+        assert_eq!(r, Err(StorageError::TimedOut));
+        // The connection is usable again, without the interrupting handler.
+        let n = readers
+            .read(|c| c.query_row("SELECT 41 + 1", [], |r| r.get::<_, i64>(0)))
+            .await;
+        assert_eq!(n, Ok(42));
+        remove(&path);
+    }
+
+    /// A read on the blocking pool whose caller goes away (the request future is dropped,
+    /// e.g. the client disconnected) is interrupted, with no budget to end it otherwise.
+    #[tokio::test]
+    async fn a_dropped_read_is_interrupted() {
+        let (path, _writer) = scratch();
+        let readers = Arc::new(Readers::with_budget(path.clone(), Duration::MAX));
+        let (events, mut seen) = tokio::sync::mpsc::unbounded_channel();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let task = tokio::spawn({
+            let readers = readers.clone();
+            async move {
+                readers
+                    .read(move |c| {
+                        let run = runs.fetch_add(1, Ordering::SeqCst);
+                        if run == 1 {
+                            let _ = events.send("started on the blocking pool");
+                        }
+                        let r = c.query_row(ENDLESS, [], |r| r.get::<_, i64>(0));
+                        if run == 1 {
+                            let _ = events.send(match &r {
+                                Err(e)
+                                    if e.sqlite_error_code()
+                                        == Some(ErrorCode::OperationInterrupted) =>
+                                {
+                                    "interrupted"
+                                }
+                                _ => "ended otherwise",
+                            });
+                        }
+                        r
+                    })
+                    .await
+            }
+        });
+        assert_eq!(seen.recv().await, Some("started on the blocking pool"));
+        task.abort();
+        // A guard against hanging forever if the read were not interrupted.
+        let end = tokio::time::timeout(Duration::from_secs(120), seen.recv()).await;
+        assert_eq!(end, Ok(Some("interrupted")));
+        remove(&path);
+    }
+
+    /// Past the turns and the waiting room, a read that needs the blocking pool is refused.
+    #[tokio::test]
+    async fn slow_reads_are_admitted_in_bounded_numbers() {
+        let (path, _writer) = scratch();
+        let readers = Readers::with_budget(path.clone(), Duration::from_millis(50));
+        let held = readers
+            .slow_admitted
+            .try_acquire_many((MAX_SLOW_READS + MAX_SLOW_WAITING) as u32)
+            .unwrap();
+        let r = readers
+            .read(|c| c.query_row(ENDLESS, [], |r| r.get::<_, i64>(0)))
+            .await;
+        assert_eq!(r, Err(StorageError::Overloaded));
+        drop(held);
+        let r = readers
+            .read(|c| c.query_row(ENDLESS, [], |r| r.get::<_, i64>(0)))
+            .await;
+        assert_eq!(r, Err(StorageError::TimedOut));
+        remove(&path);
     }
 
     /// A failed write in a batch is rolled back alone; the others commit.

@@ -1,10 +1,12 @@
-//! Short CI forms of `storekeep-chaos token-flood` (issue 14, item 1) and `slow-flood`
-//! (issue 21, F4) against the real binary on SQLite: memory, descriptors and status codes
-//! only, no timing.
+//! Short CI forms of `storekeep-chaos token-flood` (issue 14, item 1), `slow-flood` (issue 21,
+//! F4), `introspection-flood` (issue 14, item 2), `fragment-flood` (issue 21, item 8) and
+//! `predicate-flood` (issue 21, F2) against the real binary on SQLite: memory, descriptors and
+//! status codes only, no timing.
 
 use std::time::Duration;
 
 use storekeep_chaos::crash::BackendChoice;
+use storekeep_chaos::flood::queries::{self, QueryFloodOptions, QueryFloodReport, QueryKind};
 use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
 use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::flood::FD_RESERVE;
@@ -76,4 +78,85 @@ async fn slow_clients_are_closed_and_health_answers() {
     assert_eq!(r.connect_failures, 0);
     assert_eq!(r.closed.0 + r.closed.1, 160);
     assert!(r.probes.read_us.len() + r.probes.health_us.len() > 10);
+}
+
+/// Run a query flood of `kind` against a fresh server: one round, 256 MiB bound.
+async fn query_flood(kind: QueryKind, requests: usize, customers: usize) -> QueryFloodReport {
+    let t = Target::open(&spawn(&[]), "query-flood-ci").await.unwrap();
+    let o = QueryFloodOptions {
+        kind,
+        requests,
+        rounds: 1,
+        max_rss_mib: 256,
+        settle: Duration::from_secs(1),
+        client_timeout: Duration::from_secs(120),
+        depth: 24,
+        customers,
+    };
+    let r = queries::run(&t, &o).await;
+    t.close(false).await.unwrap();
+    let r = r.unwrap();
+    println!("{}", r.render());
+    assert!(r.passed(), "{}", r.render());
+    assert!(
+        r.rounds[0].peak_rss_kib > 0,
+        "the server's memory was sampled"
+    );
+    r
+}
+
+/// How many answers of a round had this label and outcome.
+fn count(r: &QueryFloodReport, label: &str, outcome: &str) -> usize {
+    r.rounds[0]
+        .outcomes
+        .get(&(label.to_string(), outcome.to_string()))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// Issue 14 item 2: 32 concurrent introspection requests — half the issue's 600 aliased
+/// `__schema` (refused before anything runs), half the 9 the complexity admits (answered, or
+/// 503 past the GraphQL turns) — in bounded memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn introspection_flood_is_refused_or_answered_in_bounded_memory() {
+    let r = query_flood(QueryKind::Introspection, 32, 0).await;
+    assert_eq!(
+        count(&r, "600 × __schema", "400 QueryComplexityLimitExceeded"),
+        16
+    );
+    let admitted = count(&r, "9 × __schema", "200") + count(&r, "9 × __schema", "503 OverCapacity");
+    assert_eq!(admitted, 16);
+}
+
+/// Issue 21 item 8: 8 concurrent fragment bombs of depth 24 (2^24 fields once expanded) are
+/// all refused with the API's error, in bounded memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fragment_bombs_are_refused_before_expansion() {
+    let r = query_flood(QueryKind::FragmentBomb, 8, 0).await;
+    assert_eq!(
+        count(&r, "fragment bomb", "400 QueryComplexityLimitExceeded"),
+        8
+    );
+}
+
+/// Issue 21 F2: 16 concurrent expensive predicates over 300 customers, REST and GraphQL:
+/// over-cap ones refused, the rest answered (or stopped by the read budget, or 503), in
+/// bounded memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn predicate_flood_is_refused_or_bounded() {
+    let r = query_flood(QueryKind::Predicate, 16, 300).await;
+    assert_eq!(count(&r, "REST 500 terms", "400 InvalidInput"), 4);
+    assert_eq!(
+        count(
+            &r,
+            "GraphQL 1,000 × 10 terms",
+            "400 QueryComplexityLimitExceeded"
+        ),
+        4
+    );
+    let rest_50: usize = ["200", "400 QueryTimedOut", "503 OverCapacity"]
+        .iter()
+        .map(|o| count(&r, "REST 50 terms", o))
+        .sum();
+    assert_eq!(rest_50, 4);
 }

@@ -16,7 +16,17 @@ pub use fields::{
 };
 pub use filter::{Base, CmpOp, FieldRef, Filter, Scalar, ScalarKind, SortKey, ValidFilter};
 pub use params::{parse_query_params, QueryParams, MAX_LIMIT, MAX_OFFSET, MAX_SORT_KEYS};
+pub use storekeep_predicate::{
+    MAX_TERMS as MAX_PREDICATE_TERMS, MAX_VALUES as MAX_PREDICATE_VALUES,
+};
 pub use validate::{validate_predicate, validate_sort};
+
+/// The number of terms of a predicate (what [`MAX_PREDICATE_TERMS`] caps), or `None` when it
+/// does not parse. For cost estimates made before the predicate is validated (GraphQL's
+/// complexity).
+pub fn predicate_terms(src: &str) -> Option<usize> {
+    storekeep_predicate::parse(src).ok().map(|e| e.terms())
+}
 
 /// A validated query, ready for a storage backend.
 #[derive(Debug, Clone, PartialEq)]

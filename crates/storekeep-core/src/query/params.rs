@@ -2,9 +2,10 @@
 //! (repeatable), `limit`, `offset`, `withTotal`, `expand` and `var.<name>` input variables.
 
 use super::fields::Schema;
-use super::validate::{validate_predicate, validate_sort, Vars};
+use super::validate::{validate_counted, validate_sort, Vars};
 use super::{Query, ValidFilter};
 use crate::error::ApiError;
+use storekeep_predicate::MAX_TERMS;
 
 /// Largest `limit` the API accepts.
 pub const MAX_LIMIT: u32 = 500;
@@ -57,11 +58,20 @@ impl QueryParams {
         p
     }
 
-    /// Only the filter (for HEAD existence checks and visibility-restricted lookups).
+    /// Only the filter (for HEAD existence checks and visibility-restricted lookups). The
+    /// `where` parameters together may hold at most [`MAX_TERMS`] terms, as one predicate may.
     pub fn filter(&self, schema: Schema) -> Result<Option<ValidFilter>, ApiError> {
         let mut filter: Option<ValidFilter> = None;
+        let mut terms = 0usize;
         for w in &self.wheres {
-            let f = validate_predicate(w, schema, &self.vars)?;
+            let (f, n) = validate_counted(w, schema, &self.vars)?;
+            terms = terms.saturating_add(n);
+            if terms > MAX_TERMS {
+                return Err(ApiError::InvalidInput(format!(
+                    "Malformed parameter: where: the where parameters hold more than \
+                     {MAX_TERMS} terms together."
+                )));
+            }
             filter = ValidFilter::and_opt(filter, Some(f));
         }
         Ok(filter)

@@ -578,3 +578,74 @@ fn at_most_max_sort_keys_sort_expressions() {
     let err = params(&sorts(MAX_SORT_KEYS + 1)).unwrap_err();
     assert_eq!(err.code(), "InvalidInput");
 }
+
+/// Issue 21 F12: an error quotes a short excerpt around the error, never the whole (up to
+/// 64 KiB) predicate.
+#[test]
+fn predicate_errors_quote_a_short_excerpt() {
+    let long = format!("key = \"{}\" and nope = 1", "x".repeat(60_000));
+    for (src, v) in [
+        (long.clone(), vars(&[])),
+        (format!("{long} and"), vars(&[])),
+        (
+            format!("key = \"{}\" and key in :l", "x".repeat(60_000)),
+            vars(&[("l", &[])]),
+        ),
+    ] {
+        let m = invalid(validate_predicate(&src, STORE_SCHEMA, &v), "long predicate");
+        assert!(
+            m.len() < 300,
+            "{} bytes: {}",
+            m.len(),
+            &m[..300.min(m.len())]
+        );
+        assert!(m.contains("Predicate: ..."), "{m}");
+    }
+    let m = invalid(
+        validate_predicate(&long, STORE_SCHEMA, &vars(&[])),
+        "unknown field",
+    );
+    assert!(
+        m.contains("Unknown field 'nope'") && m.contains("xxx\" and nope = 1"),
+        "{m}"
+    );
+    // A short predicate is quoted whole.
+    let m = invalid(
+        validate_predicate("nope = 1", STORE_SCHEMA, &vars(&[])),
+        "short",
+    );
+    assert!(m.ends_with("Predicate: nope = 1"), "{m}");
+    // Cut on character boundaries.
+    assert_eq!(super::validate::excerpt("ééééé", 3), "ééééé");
+    let wide = "é".repeat(100);
+    let e = super::validate::excerpt(&wide, 101);
+    assert!(e.starts_with("...é") && e.ends_with("é..."), "{e}");
+}
+
+/// Terms are capped over all `where` parameters together, and values bound from input
+/// variables like values written in the predicate.
+#[test]
+fn terms_and_bound_values_are_capped() {
+    let half = vec!["key = \"a\""; MAX_PREDICATE_TERMS / 2].join(" or ");
+    let pairs = [("where", half.as_str()), ("where", half.as_str())];
+    assert!(
+        params(&pairs).is_ok(),
+        "exactly the limit over two parameters"
+    );
+    let more = [
+        ("where", half.as_str()),
+        ("where", half.as_str()),
+        ("where", "key = \"b\""),
+    ];
+    let m = invalid(params(&more), "one term too many");
+    assert!(m.contains("more than 50 terms"), "{m}");
+
+    let many: Vec<String> = (0..=MAX_PREDICATE_VALUES).map(|i| i.to_string()).collect();
+    let refs: Vec<&str> = many.iter().map(String::as_str).collect();
+    let m = invalid(
+        validate_predicate("key in :l", STORE_SCHEMA, &vars(&[("l", &refs)])),
+        "too many bound values",
+    );
+    assert!(m.contains("bind too many values"), "{m}");
+    assert!(validate_predicate("key in :l", STORE_SCHEMA, &vars(&[("l", &refs[1..])])).is_ok());
+}

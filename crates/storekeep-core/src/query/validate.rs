@@ -2,6 +2,7 @@
 //! input variables and checks value types. Errors are `InvalidInput` and point at the position
 //! in the predicate.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use storekeep_predicate as pred;
@@ -14,12 +15,50 @@ use crate::error::ApiError;
 /// Input variables from `var.<name>` query parameters (a name may repeat).
 pub type Vars = HashMap<String, Vec<String>>;
 
+/// How much of a predicate an error message quotes: the text around the error's position,
+/// at most this many bytes before it and twice as many from it on. A predicate may be 64 KiB;
+/// an error (whose message the API repeats in `message` and `errors[].message`) quotes a
+/// short excerpt only.
+const EXCERPT_BEFORE: usize = 24;
+
+/// A short excerpt of `src` around byte offset `at`, with `...` where it was cut.
+pub(crate) fn excerpt(src: &str, at: usize) -> String {
+    let floor = |mut i: usize| {
+        i = i.min(src.len());
+        while !src.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(at.saturating_sub(EXCERPT_BEFORE));
+    let end = floor(at.saturating_add(2 * EXCERPT_BEFORE));
+    let cut_start = if start > 0 { "..." } else { "" };
+    let cut_end = if end < src.len() { "..." } else { "" };
+    format!("{cut_start}{}{cut_end}", src.get(start..end).unwrap_or(""))
+}
+
 /// Parse and validate one `where` predicate against a schema.
 pub fn validate_predicate(src: &str, schema: Schema, vars: &Vars) -> Result<ValidFilter, ApiError> {
+    validate_counted(src, schema, vars).map(|(f, _)| f)
+}
+
+/// [`validate_predicate`], and the number of terms of the predicate.
+pub(crate) fn validate_counted(
+    src: &str,
+    schema: Schema,
+    vars: &Vars,
+) -> Result<(ValidFilter, usize), ApiError> {
     let expr = pred::parse(src).map_err(|e| {
-        ApiError::InvalidInput(format!("Malformed parameter: where: {e}. Predicate: {src}"))
+        ApiError::InvalidInput(format!(
+            "Malformed parameter: where: {e}. Predicate: {}",
+            excerpt(src, e.span.start)
+        ))
     })?;
-    let ctx = Ctx { src, vars };
+    let ctx = Ctx {
+        src,
+        vars,
+        bound: Cell::new(0),
+    };
     let scope = Scope {
         schema,
         base: Base::Row,
@@ -27,7 +66,8 @@ pub fn validate_predicate(src: &str, schema: Schema, vars: &Vars) -> Result<Vali
         top: true,
         open: None,
     };
-    ctx.expr(&expr, &scope, 0).map(ValidFilter)
+    let filter = ctx.expr(&expr, &scope, 0)?;
+    Ok((ValidFilter(filter), expr.terms()))
 }
 
 /// Parse and validate one `sort` parameter against a schema.
@@ -215,13 +255,17 @@ fn resolve(path: &Path, scope: &Scope) -> Result<Resolved, String> {
 struct Ctx<'a> {
     src: &'a str,
     vars: &'a Vars,
+    /// Values bound from input variables so far (capped at [`pred::MAX_VALUES`] like the
+    /// values written in the predicate).
+    bound: Cell<usize>,
 }
 
 impl Ctx<'_> {
     fn err(&self, at: pred::Span, msg: impl std::fmt::Display) -> ApiError {
         ApiError::InvalidInput(format!(
             "Malformed parameter: where: {msg} at position {}. Predicate: {}",
-            at.start, self.src
+            at.start,
+            excerpt(self.src, at.start)
         ))
     }
 
@@ -377,6 +421,16 @@ impl Ctx<'_> {
         for v in values {
             if let Literal::Var(name) = &v.lit {
                 let bound = self.var(name, v.span)?;
+                self.bound.set(self.bound.get().saturating_add(bound.len()));
+                if self.bound.get() > pred::MAX_VALUES {
+                    return Err(self.err(
+                        v.span,
+                        format!(
+                            "input variables bind too many values (the limit is {})",
+                            pred::MAX_VALUES
+                        ),
+                    ));
+                }
                 for s in bound {
                     out.push(text_as(s, kind).map_err(|m| self.err(v.span, m))?);
                 }
@@ -385,9 +439,10 @@ impl Ctx<'_> {
             }
         }
         if out.is_empty() {
+            let at = values.first().map_or(0, |v| v.span.start);
             return Err(ApiError::InvalidInput(format!(
                 "Malformed parameter: where: empty value list. Predicate: {}",
-                self.src
+                excerpt(self.src, at)
             )));
         }
         Ok(out)

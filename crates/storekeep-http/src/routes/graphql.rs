@@ -29,10 +29,16 @@ use crate::error::{json_response, HttpError};
 use crate::extract::{parse_json, QueryPairs};
 use crate::{AppState, Ctx};
 
-/// A JSON answer with the status `execute` chose.
+/// A JSON answer with the status `execute` chose (a 503 — too many GraphQL requests in
+/// progress — with `Retry-After: 1`, as the API's other 503 `OverCapacity` answers).
 fn answer((status, body): (u16, serde_json::Value)) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    json_response(status, serde_json::to_vec(&body).unwrap_or_default())
+    let mut resp = json_response(status, serde_json::to_vec(&body).unwrap_or_default());
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+    }
+    resp
 }
 
 /// Execute a request for the authenticated caller.

@@ -7,6 +7,11 @@
 //! - bodies of exactly 2 MiB / 2 MiB + 1 byte (413), and 3 MiB of garbage — 413 too, so the
 //!   size is checked before the body is parsed; the OAuth endpoints' 16 KiB form limit;
 //! - GraphQL depth and complexity at and one past their limits (`QueryComplexityLimitExceeded`);
+//! - GraphQL documents measured before validation: fields after fragment expansion (a
+//!   fragment bomb), aliases, fragment cycles, directives; introspection and `where` counted
+//!   in the complexity (issue 14 item 2, issue 21 items 8 and F2);
+//! - predicate terms (50) and values (500) at and one past their limits, over REST and
+//!   GraphQL, and errors that quote a short excerpt of a long predicate (issue 21 F2, F12);
 //! - the NUL character, which PostgreSQL cannot store in text, refused alike on every backend
 //!   wherever input enters: JSON bodies, query parameters, paths, OAuth forms and Basic
 //!   credentials, predicates and GraphQL documents.
@@ -311,6 +316,127 @@ async fn graphql_depth_and_complexity_limits_are_exact() {
                 assert!(body.get("data").is_none(), "{what}: nothing ran: {body}");
             }
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn graphql_documents_are_bounded_before_validation() {
+    use storekeep_graphql::bounds::{MAX_ALIASES, MAX_FIELDS, SCHEMA_INTROSPECTION_COST};
+    use storekeep_graphql::{MAX_DIRECTIVES, WHERE_COST, WHERE_TERM_COST};
+    assert_eq!((MAX_FIELDS, MAX_ALIASES, MAX_DIRECTIVES), (2_000, 200, 16));
+    each(|h| async move {
+        let uri = format!("{}/graphql", project(&h));
+        let bomb = |depth: usize| {
+            let mut q = format!("{{ ...F{depth} }} fragment F0 on Query {{ __typename }} ");
+            for i in 1..=depth {
+                q.push_str(&format!("fragment F{i} on Query {{ ...F{} ...F{} }} ", i - 1, i - 1));
+            }
+            q
+        };
+        let aliases = |n: usize, field: &str| {
+            let a: Vec<String> = (0..n).map(|i| format!("a{i}: {field}")).collect();
+            format!("{{ {} }}", a.join(" "))
+        };
+        let schema = "__schema { types { name fields { name args { name } type { name ofType { name ofType { name } } } } } }";
+        let max_schemas = MAX_COMPLEXITY / SCHEMA_INTROSPECTION_COST;
+        let filtered = "stores(where: \"key = \\\"a\\\" or key = \\\"b\\\"\", limit: 0) { total }";
+        // `stores(where: <2 terms>, limit: 0) { total }`: 1 + WHERE_COST + 2 × WHERE_TERM_COST.
+        let max_filtered = MAX_COMPLEXITY / (1 + WHERE_COST + 2 * WHERE_TERM_COST);
+        let directives = |n: usize| format!("{{ __typename {} }}", vec!["@include(if: true)"; n].join(" "));
+        for (query, expect, what) in [
+            // Issue 21 item 8: 2^24 fields after expansion, refused before expanding.
+            (bomb(24), Some("fragments are expanded"), "fragment bomb"),
+            (bomb(10), None, "1,024 fields after expansion"),
+            (aliases(MAX_ALIASES, "__typename"), None, "aliases at the limit"),
+            (aliases(MAX_ALIASES + 1, "__typename"), Some("aliased"), "aliases past the limit"),
+            // Issue 14 item 2: 600 aliased `__schema`; ten fit in the complexity.
+            (aliases(600, schema), Some(""), "600 aliased __schema"),
+            (aliases(max_schemas - 1, schema), None, "introspection under the limit"),
+            (aliases(max_schemas + 1, schema), Some("too complex"), "introspection past the limit"),
+            // Issue 21 F2: `where` costs complexity, per alias.
+            (aliases(max_filtered, filtered), None, "filtered queries under the limit"),
+            (aliases(max_filtered + 1, filtered), Some("too complex"), "filtered queries past the limit"),
+            (aliases(1_000, filtered), Some(""), "1,000 aliased filtered queries"),
+        ] {
+            let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": query}))).await;
+            match expect {
+                None => assert!(
+                    status == StatusCode::OK && body.get("errors").is_none(),
+                    "{what}: {body:.300}"
+                ),
+                Some(message) => {
+                    assert_eq!(outcome(status, &body), bad("QueryComplexityLimitExceeded"), "{what}: {body:.300}");
+                    assert!(body["errors"][0]["message"].as_str().unwrap().contains(message), "{what}: {body}");
+                    assert!(body.get("data").is_none(), "{what}: nothing ran: {body:.300}");
+                }
+            }
+        }
+        for (query, what) in [
+            ("{ ...A } fragment A on Query { ...B } fragment B on Query { ...A }".to_string(), "fragment cycle"),
+            (directives(MAX_DIRECTIVES + 1), "directives past the limit"),
+        ] {
+            let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": query}))).await;
+            assert_eq!(outcome(status, &body), bad("InvalidInput"), "{what}: {body:.300}");
+        }
+        let (status, body) = admin(&h, Method::POST, &uri, Some(json!({"query": directives(MAX_DIRECTIVES)}))).await;
+        assert!(status == StatusCode::OK && body.get("errors").is_none(), "{body}");
+    })
+    .await;
+}
+
+/// URL-encode a query-parameter value.
+fn enc(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn predicate_terms_and_values_are_capped_and_errors_quote_an_excerpt() {
+    use storekeep_core::query::{
+        MAX_PREDICATE_TERMS as MAX_TERMS, MAX_PREDICATE_VALUES as MAX_VALUES,
+    };
+    assert_eq!((MAX_TERMS, MAX_VALUES), (50, 500));
+    each(|h| async move {
+        store(&h, "caps").await;
+        let p = project(&h);
+        let terms = |n: usize| {
+            let t: Vec<String> = (0..n).map(|i| format!("key = \"k{i}\"")).collect();
+            t.join(" or ")
+        };
+        let values = |n: usize| {
+            let v: Vec<String> = (0..n).map(|i| format!("\"k{i}\"")).collect();
+            format!("key in ({})", v.join(", "))
+        };
+        for (pred, ok) in [
+            (terms(MAX_TERMS), true),
+            (terms(MAX_TERMS + 1), false),
+            (values(MAX_VALUES), true),
+            (values(MAX_VALUES + 1), false),
+        ] {
+            let (status, body) = admin(&h, Method::GET, &format!("{p}/stores?where={}", enc(&pred)), None).await;
+            let gql = json!({"query": "query($w: String) { stores(where: $w) { count } }", "variables": {"w": pred}});
+            let (gstatus, gbody) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql)).await;
+            if ok {
+                assert_eq!(status, StatusCode::OK, "{pred:.60}: {body}");
+                assert!(gstatus == StatusCode::OK && gbody.get("errors").is_none(), "{pred:.60}: {gbody}");
+            } else {
+                assert_eq!(outcome(status, &body), bad("InvalidInput"), "{pred:.60}: {body}");
+                assert!(body["message"].as_str().unwrap().contains("too many"), "{body}");
+                assert_eq!(outcome(gstatus, &gbody), bad("InvalidInput"), "{pred:.60}: {gbody}");
+            }
+        }
+
+        // Issue 21 F12: a 60 KB predicate with an error is quoted in a short excerpt.
+        let long = format!("key = \"{}\" and nope = 1", "x".repeat(60_000));
+        let (status, body) = admin(&h, Method::GET, &format!("{p}/stores?where={}", enc(&long)), None).await;
+        assert_eq!(outcome(status, &body), bad("InvalidInput"), "{body:.300}");
+        let text = body.to_string();
+        assert!(text.len() < 1_000, "{} bytes: {text:.300}", text.len());
+        assert!(text.contains("Unknown field 'nope'") && text.contains("Predicate: ..."), "{text}");
+        let gql = json!({"query": "query($w: String) { stores(where: $w) { count } }", "variables": {"w": long}});
+        let (status, body) = admin(&h, Method::POST, &format!("{p}/graphql"), Some(gql)).await;
+        assert_eq!(outcome(status, &body), bad("InvalidInput"), "{body:.300}");
+        assert!(body.to_string().len() < 1_000, "{body:.300}");
     })
     .await;
 }

@@ -1,5 +1,6 @@
 //! Rejected predicates: the message and the byte position it points at.
 
+use super::ok;
 use crate::*;
 
 /// Input → (expected `span.start`, expected message).
@@ -260,10 +261,8 @@ fn deep_nesting_is_rejected_without_overflow() {
 
 #[test]
 fn long_input_is_rejected() {
-    let clause = "a = 1 and ";
-    let mut src = clause.repeat(MAX_LEN / clause.len());
-    src.push_str("b = 2");
-    assert!(src.len() <= MAX_LEN);
+    let src = format!("a = \"{}\"", "x".repeat(MAX_LEN - 6));
+    assert_eq!(src.len(), MAX_LEN);
     assert!(parse(&src).is_ok(), "a long but acceptable predicate");
 
     let src = format!("a = \"{}\"", "é".repeat(MAX_LEN));
@@ -285,4 +284,41 @@ fn nul_characters_are_rejected_raw_and_escaped() {
         parse("a = \"\\u0001\"").is_ok(),
         "other control characters stay allowed"
     );
+}
+
+/// Terms and values are capped: exactly the limit parses, one more is refused at the first
+/// term (or value) past it.
+#[test]
+fn terms_and_values_are_capped() {
+    for joiner in [" or ", " and "] {
+        let build = |n: usize| {
+            let terms: Vec<String> = (0..n).map(|i| format!("f{i} = {i}")).collect();
+            terms.join(joiner)
+        };
+        let e = ok(&build(MAX_TERMS));
+        assert_eq!(e.terms(), MAX_TERMS, "{joiner}");
+        let src = build(MAX_TERMS + 1);
+        let err = parse(&src).unwrap_err();
+        assert!(err.message.contains("too many terms"), "{joiner}: {err}");
+        let last = format!("f{MAX_TERMS} = {MAX_TERMS}");
+        assert_eq!(err.span.start, src.find(&last).unwrap(), "{joiner}");
+    }
+    // `name(…)` scopes count their inner tests only.
+    assert_eq!(
+        ok(r#"name(en = "a" or de = "b") and not (key is defined)"#).terms(),
+        3
+    );
+
+    let list = |n: usize| {
+        let values: Vec<String> = (0..n).map(|i| format!("\"v{i}\"")).collect();
+        format!("id in ({})", values.join(", "))
+    };
+    assert_eq!(ok(&list(MAX_VALUES)).terms(), 1, "one `in` is one term");
+    let src = list(MAX_VALUES + 1);
+    let err = parse(&src).unwrap_err();
+    assert!(err.message.contains("too many values"), "{err}");
+    assert_eq!(err.span.start, src.rfind("\"v").unwrap());
+    // Values of comparisons count too.
+    let src = format!("{} and key = \"x\"", list(MAX_VALUES));
+    assert!(parse(&src).unwrap_err().message.contains("too many values"));
 }
