@@ -36,7 +36,7 @@ impl Loaded {
             default_delete_days: self
                 .settings
                 .as_ref()
-                .and_then(|p| p.carts.delete_days_after_last_modification),
+                .map(|p| p.carts.delete_days_after_last_modification),
         }
     }
 }
@@ -185,7 +185,7 @@ impl CartService {
             d,
             meta,
             store_key,
-            p.carts.delete_days_after_last_modification,
+            Some(p.carts.delete_days_after_last_modification),
         )?;
         cart.customer_group = customer.and_then(|c| c.customer_group);
         self.repo

@@ -27,8 +27,40 @@ pub struct MessagesConfiguration {
 #[serde(rename_all = "camelCase")]
 pub struct CartsConfiguration {
     pub country_tax_rate_fallback_enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delete_days_after_last_modification: Option<i64>,
+    /// The days a cart lives unmodified unless its draft says otherwise; required on the
+    /// wire (the OpenAPI document's `CartsConfiguration`), 90 by default as in the API
+    /// (projects stored before it was kept read 90 too).
+    #[serde(default = "default_cart_days")]
+    pub delete_days_after_last_modification: i64,
+}
+
+/// The API's default lifetime of an unmodified cart (days).
+pub const DEFAULT_CART_DAYS: i64 = 90;
+
+fn default_cart_days() -> i64 {
+    DEFAULT_CART_DAYS
+}
+
+/// `discounts` of a Project (storekeep has no discounts; the API's default mode).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscountsConfiguration {
+    pub discount_combination_mode: String,
+}
+
+impl Default for DiscountsConfiguration {
+    fn default() -> Self {
+        DiscountsConfiguration {
+            discount_combination_mode: "BestDeal".into(),
+        }
+    }
+}
+
+/// `inventory` of a Project (storekeep keeps no inventory; reservations are not released).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InventoryConfiguration {
+    pub release_expired_reservations: bool,
 }
 
 /// A Project.
@@ -43,6 +75,10 @@ pub struct Project {
     pub created_at: String,
     pub messages: MessagesConfiguration,
     pub carts: CartsConfiguration,
+    #[serde(default)]
+    pub discounts: DiscountsConfiguration,
+    #[serde(default)]
+    pub inventory: InventoryConfiguration,
     pub version: i64,
 }
 
@@ -211,8 +247,10 @@ impl ProjectService {
             },
             carts: CartsConfiguration {
                 country_tax_rate_fallback_enabled: false,
-                delete_days_after_last_modification: None,
+                delete_days_after_last_modification: DEFAULT_CART_DAYS,
             },
+            discounts: DiscountsConfiguration::default(),
+            inventory: InventoryConfiguration::default(),
             version: 1,
         };
         let doc = to_doc(&p)?;

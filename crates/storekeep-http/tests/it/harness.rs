@@ -210,6 +210,7 @@ impl Harness {
     /// secrets of the request and the response are noted for the log check.
     pub async fn send(&self, req: Request<Body>) -> (StatusCode, HeaderMap, Value) {
         let (parts, body) = req.into_parts();
+        let (method, uri) = (parts.method.clone(), parts.uri.to_string());
         let sent = body.collect().await.unwrap().to_bytes();
         if let Some(a) = parts.headers.get(header::AUTHORIZATION) {
             self.logs.note_authorization(a.to_str().unwrap_or(""));
@@ -221,6 +222,7 @@ impl Harness {
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         self.logs.note_body(&bytes);
+        crate::conformance::check(&method, &uri, status, &bytes);
         let body = if bytes.is_empty() {
             Value::Null
         } else {

@@ -7,6 +7,7 @@
 // allow-*-in-tests settings do not cover.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod conformance;
 mod fixtures;
 mod harness;
 mod log_capture;

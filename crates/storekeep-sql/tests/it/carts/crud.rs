@@ -97,8 +97,8 @@ async fn create_and_read(store: Arc<dyn Storage>, _: Kind) {
         .await
         .unwrap();
     assert_eq!(same.meta.version, 2);
-    // The project's default lifetime is not set in this project: none on the cart.
-    assert_eq!(c.delete_days_after_last_modification, None);
+    // A draft without a lifetime gets the project's default (90 days unless changed).
+    assert_eq!(c.delete_days_after_last_modification, Some(90));
     // Line items are refused clearly.
     let r = w
         .try_cart(None, None, json!({"lineItems": [{"sku": "x"}]}))
