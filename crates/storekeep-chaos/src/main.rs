@@ -1,7 +1,8 @@
 //! `storekeep-chaos`: reliability tools for storekeep — `crash` (durability under SIGKILL),
 //! `timing` (sign-in and password-token timing parity), `soak` (sustained mixed load,
-//! errors and peak RSS), `token-flood` (concurrent failing token requests) and `slow-flood`
-//! (slow and idle connections). See `docs/RELIABILITY.md`.
+//! errors and peak RSS), `token-flood` (concurrent failing token requests), `slow-flood`
+//! (slow and idle connections) and `size-flood` (big resources, parallel queries over them).
+//! See `docs/RELIABILITY.md`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,6 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use storekeep_chaos::client::Credentials;
 use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
+use storekeep_chaos::flood::sizes::{self, SizeFloodOptions};
 use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
 use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::soak::{self, SoakOptions};
@@ -39,6 +41,41 @@ enum Cmd {
     /// Slow-header and idle connections: all closed by the server, /health answering,
     /// memory and open descriptors bounded.
     SlowFlood(SlowFloodArgs),
+    /// Big customers (a 2 MB firstName, else the largest allowed), then parallel
+    /// store-scoped queries over them: bounded statuses, peak RSS bounded, /health answering.
+    SizeFlood(SizeFloodArgs),
+}
+
+#[derive(Args, Debug)]
+struct SizeFloodArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Customers signed up in the flood's store (at most 500).
+    #[arg(long, default_value_t = 100)]
+    customers: usize,
+    /// Characters of the oversized firstName each sign-up tries first (at most 2,000,000: the
+    /// request must stay under the 2 MiB body limit).
+    #[arg(long, default_value_t = 2_000_000)]
+    field_chars: usize,
+    /// Characters of each of the 8 name fields and of each street name of a refused
+    /// sign-up's replacement.
+    #[arg(long, default_value_t = 4096)]
+    fill_chars: usize,
+    /// Addresses of a refused sign-up's replacement (at most 100).
+    #[arg(long, default_value_t = 22)]
+    fill_addresses: usize,
+    /// Concurrent query clients (at most 64).
+    #[arg(long, default_value_t = 8)]
+    queries: usize,
+    /// Queries per client (at most 20).
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
+    /// Largest acceptable peak RSS of the server in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_rss_mib: u64,
+    /// Seconds to wait after the queries before reading the server's RSS (at most 60).
+    #[arg(long, default_value_t = 3)]
+    settle_secs: u64,
 }
 
 #[derive(Args, Debug)]
@@ -387,6 +424,26 @@ async fn slow_flood_cmd(a: SlowFloodArgs) -> anyhow::Result<bool> {
     Ok(r.passed())
 }
 
+async fn size_flood_cmd(a: SizeFloodArgs) -> anyhow::Result<bool> {
+    let t = Target::open(&a.target.choice(Vec::new())?, "size-flood").await?;
+    let o = SizeFloodOptions {
+        customers: a.customers.clamp(1, 500),
+        field_chars: a.field_chars.clamp(1, 2_000_000),
+        fill_chars: a.fill_chars.clamp(1, 2_000_000),
+        fill_addresses: a.fill_addresses.min(100),
+        queries: a.queries.clamp(1, 64),
+        rounds: a.rounds.clamp(1, 20),
+        max_rss_mib: a.max_rss_mib,
+        settle: Duration::from_secs(a.settle_secs.min(60)),
+    };
+    eprintln!("size flood on {}", t.description);
+    let r = sizes::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -396,6 +453,7 @@ async fn main() -> ExitCode {
         Cmd::Soak(a) => soak_cmd(a).await,
         Cmd::TokenFlood(a) => token_flood_cmd(a).await,
         Cmd::SlowFlood(a) => slow_flood_cmd(a).await,
+        Cmd::SizeFlood(a) => size_flood_cmd(a).await,
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

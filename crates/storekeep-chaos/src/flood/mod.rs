@@ -1,11 +1,13 @@
-//! What the two floods share: a sampler of the server's resident memory and open file
+//! What the floods share: a sampler of the server's resident memory and open file
 //! descriptors on a thread of its own (a busy runtime must not delay the samples), and a
 //! prober that keeps asking `/health` and one authorized read on fresh connections while a
 //! flood runs, so that the report can say whether the server stayed responsive.
 //!
 //! - [`tokens`]: 1,000 concurrent failing token requests (wrong secret / unknown client id).
 //! - [`slow`]: connections that send their headers slowly, or send one request and then idle.
+//! - [`sizes`]: big resources, then parallel store-scoped queries over them.
 
+pub mod sizes;
 pub mod slow;
 pub mod tokens;
 
