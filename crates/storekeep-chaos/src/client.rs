@@ -158,6 +158,31 @@ impl Http {
         self.send(req).await
     }
 
+    /// A GET with the bearer token whose body is counted, not kept (large answers): the
+    /// status and the body's length in bytes.
+    pub async fn get_len(&self, base: &str, path: &str) -> anyhow::Result<(StatusCode, u64)> {
+        let req = Request::builder()
+            .method(Method::GET)
+            .uri(format!("{base}{path}"))
+            .header("authorization", format!("Bearer {}", self.token))
+            .body(Full::new(Bytes::new()))?;
+        let work = async {
+            let resp = self.http.request(req).await?;
+            let status = resp.status();
+            let mut body = resp.into_body();
+            let mut n = 0u64;
+            while let Some(frame) = body.frame().await {
+                if let Some(data) = frame?.data_ref() {
+                    n += data.len() as u64;
+                }
+            }
+            Ok::<_, anyhow::Error>((status, n))
+        };
+        tokio::time::timeout(REQUEST_TIMEOUT, work)
+            .await
+            .map_err(|_| anyhow!("request timed out after {REQUEST_TIMEOUT:?}"))?
+    }
+
     /// A GET without authentication (`/health`, `/ready`).
     pub async fn probe(&self, url: &str) -> anyhow::Result<StatusCode> {
         let req = Request::builder()

@@ -2,7 +2,8 @@
 //! `timing` (sign-in and password-token timing parity), `soak` (sustained mixed load,
 //! errors and peak RSS), `token-flood` (concurrent failing token requests), `slow-flood`
 //! (slow and idle connections), and `introspection-flood`, `fragment-flood` and
-//! `predicate-flood` (expensive queries). See `docs/RELIABILITY.md`.
+//! `predicate-flood` (expensive queries), and `size-flood` (big resources, parallel
+//! queries over them). See `docs/RELIABILITY.md`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -13,6 +14,7 @@ use clap::{Args, Parser, Subcommand};
 use storekeep_chaos::client::Credentials;
 use storekeep_chaos::crash::{self, BackendChoice, CrashOptions};
 use storekeep_chaos::flood::queries::{self, QueryFloodOptions, QueryKind};
+use storekeep_chaos::flood::sizes::{self, SizeFloodOptions};
 use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
 use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::soak::{self, SoakOptions};
@@ -48,6 +50,41 @@ enum Cmd {
     FragmentFlood(QueryFloodArgs),
     /// Concurrent expensive predicates over seeded customers, REST and GraphQL (aliases).
     PredicateFlood(QueryFloodArgs),
+    /// Big customers (a 2 MB firstName, else the largest allowed), then parallel
+    /// store-scoped queries over them: bounded statuses, peak RSS bounded, /health answering.
+    SizeFlood(SizeFloodArgs),
+}
+
+#[derive(Args, Debug)]
+struct SizeFloodArgs {
+    #[command(flatten)]
+    target: TargetArgs,
+    /// Customers signed up in the flood's store (at most 500).
+    #[arg(long, default_value_t = 100)]
+    customers: usize,
+    /// Characters of the oversized firstName each sign-up tries first (at most 2,000,000: the
+    /// request must stay under the 2 MiB body limit).
+    #[arg(long, default_value_t = 2_000_000)]
+    field_chars: usize,
+    /// Characters of each of the 8 name fields and of each street name of a refused
+    /// sign-up's replacement.
+    #[arg(long, default_value_t = 4096)]
+    fill_chars: usize,
+    /// Addresses of a refused sign-up's replacement (at most 100).
+    #[arg(long, default_value_t = 22)]
+    fill_addresses: usize,
+    /// Concurrent query clients (at most 64).
+    #[arg(long, default_value_t = 8)]
+    queries: usize,
+    /// Queries per client (at most 20).
+    #[arg(long, default_value_t = 1)]
+    rounds: usize,
+    /// Largest acceptable peak RSS of the server in MiB.
+    #[arg(long, default_value_t = 256)]
+    max_rss_mib: u64,
+    /// Seconds to wait after the queries before reading the server's RSS (at most 60).
+    #[arg(long, default_value_t = 3)]
+    settle_secs: u64,
 }
 
 #[derive(Args, Debug)]
@@ -424,6 +461,26 @@ async fn slow_flood_cmd(a: SlowFloodArgs) -> anyhow::Result<bool> {
     Ok(r.passed())
 }
 
+async fn size_flood_cmd(a: SizeFloodArgs) -> anyhow::Result<bool> {
+    let t = Target::open(&a.target.choice(Vec::new())?, "size-flood").await?;
+    let o = SizeFloodOptions {
+        customers: a.customers.clamp(1, 500),
+        field_chars: a.field_chars.clamp(1, 2_000_000),
+        fill_chars: a.fill_chars.clamp(1, 2_000_000),
+        fill_addresses: a.fill_addresses.min(100),
+        queries: a.queries.clamp(1, 64),
+        rounds: a.rounds.clamp(1, 20),
+        max_rss_mib: a.max_rss_mib,
+        settle: Duration::from_secs(a.settle_secs.min(60)),
+    };
+    eprintln!("size flood on {}", t.description);
+    let r = sizes::run(&t, &o).await;
+    t.close(a.target.keep).await?;
+    let r = r?;
+    print!("{}", r.render());
+    Ok(r.passed())
+}
+
 async fn query_flood_cmd(kind: QueryKind, a: QueryFloodArgs) -> anyhow::Result<bool> {
     let t = Target::open(&a.target.choice(Vec::new())?, "query-flood").await?;
     let o = QueryFloodOptions {
@@ -456,6 +513,7 @@ async fn main() -> ExitCode {
         Cmd::IntrospectionFlood(a) => query_flood_cmd(QueryKind::Introspection, a).await,
         Cmd::FragmentFlood(a) => query_flood_cmd(QueryKind::FragmentBomb, a).await,
         Cmd::PredicateFlood(a) => query_flood_cmd(QueryKind::Predicate, a).await,
+        Cmd::SizeFlood(a) => size_flood_cmd(a).await,
     };
     match r {
         Ok(true) => ExitCode::SUCCESS,

@@ -128,6 +128,9 @@ pub enum ApiError {
     /// The request body is larger than the server accepts.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The resource a write would store is larger than the server keeps (issue 21 F6).
+    #[error("{0}")]
+    ResourceSizeLimitExceeded(String),
     /// Server-side failure. The message never carries internal details.
     #[error("{0}")]
     General(String),
@@ -191,6 +194,7 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => "TooManyRequests",
             ApiError::MethodNotAllowed(_) => "MethodNotAllowed",
             ApiError::PayloadTooLarge(_) => "RequestEntityTooLarge",
+            ApiError::ResourceSizeLimitExceeded(_) => "ResourceSizeLimitExceeded",
             ApiError::General(_) => "General",
             ApiError::ServiceUnavailable(_) => "ServiceUnavailable",
             ApiError::OverCapacity { .. } => "OverCapacity",
@@ -216,6 +220,7 @@ impl ApiError {
             | ApiError::ProjectNotConfiguredForLanguages { .. }
             | ApiError::CountryNotConfiguredInStore { .. }
             | ApiError::MaxResourceLimitExceeded { .. }
+            | ApiError::ResourceSizeLimitExceeded(_)
             | ApiError::LanguageUsedInStores(_)
             | ApiError::InvalidScope(_)
             | ApiError::InvalidRequest(_)

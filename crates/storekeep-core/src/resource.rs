@@ -112,7 +112,77 @@ pub fn storage_error(e: StorageError, id: &str) -> ApiError {
             message: "Too many expensive queries are in progress; retry later.".into(),
             retry_after_secs: 1,
         },
+        StorageError::Refused(e) => e,
     }
+}
+
+/// The largest resource storekeep stores: its wire JSON in bytes (issue 21 F6). The API
+/// allows 16 MB per document and recommends at most 100 KB on average and 2 MB for large ones
+/// (docs.commercetools.com/api/limits); storekeep keeps one query page bounded instead:
+/// 500 results × 128 KiB = 64 MiB at most (docs/RELIABILITY.md).
+pub const MAX_RESOURCE_BYTES: usize = 128 * 1024;
+
+/// The longest string a resource may hold anywhere (a field or a key of a JSON object), in
+/// characters (issue 21 F6). The API documents no general string limit ("limitations in
+/// length and content of string fields are documented" per field); this is storekeep's.
+pub const MAX_STRING_CHARS: usize = 4096;
+
+/// The first string of `v` longer than [`MAX_STRING_CHARS`]: its path and length.
+fn long_string(v: &serde_json::Value, path: &mut String) -> Option<(String, usize)> {
+    use serde_json::Value;
+    let too_long = |s: &str| {
+        let n = s.chars().count();
+        (n > MAX_STRING_CHARS).then_some(n)
+    };
+    match v {
+        Value::String(s) => too_long(s).map(|n| (path.clone(), n)),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            let hit = long_string(item, path);
+            path.truncate(len);
+            hit
+        }),
+        Value::Object(map) => map.iter().find_map(|(k, item)| {
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(k);
+            let hit = match too_long(k) {
+                Some(n) => Some((path.clone(), n)),
+                None => long_string(item, path),
+            };
+            path.truncate(len);
+            hit
+        }),
+        _ => None,
+    }
+}
+
+/// Refuse a serialised resource over the size limits: 400 `InvalidInput` naming the first
+/// string over [`MAX_STRING_CHARS`], else 400 `ResourceSizeLimitExceeded` over
+/// [`MAX_RESOURCE_BYTES`].
+pub fn check_size(body: &str) -> ApiResult<()> {
+    // A body shorter than the string limit (most are) cannot hold a longer string.
+    if body.chars().count() > MAX_STRING_CHARS {
+        let v: serde_json::Value = serde_json::from_str(body).map_err(|e| {
+            tracing::error!(error = %e, "a serialised resource is not JSON");
+            ApiError::general()
+        })?;
+        if let Some((path, n)) = long_string(&v, &mut String::new()) {
+            return Err(ApiError::InvalidInput(format!(
+                "The value of '{path}' is too long: {n} characters, at most {MAX_STRING_CHARS} are allowed."
+            )));
+        }
+    }
+    if body.len() > MAX_RESOURCE_BYTES {
+        return Err(ApiError::ResourceSizeLimitExceeded(format!(
+            "The resource would be {} bytes; at most {MAX_RESOURCE_BYTES} bytes are allowed.",
+            body.len()
+        )));
+    }
+    Ok(())
 }
 
 /// Persistence of resources of any type over a [`Storage`].
@@ -128,11 +198,12 @@ fn lookup_not_found(by: Lookup<'_>) -> ApiError {
     }
 }
 
-fn to_doc<T: Resource>(r: &T) -> ApiResult<Doc> {
+fn to_doc<T: Resource>(r: &T) -> Result<Doc, StorageError> {
     let body = serde_json::to_string(r).map_err(|e| {
         tracing::error!(error = %e, "cannot serialize resource");
-        ApiError::general()
+        StorageError::Backend("serialize".into())
     })?;
+    check_size(&body).map_err(StorageError::Refused)?;
     let m = r.meta();
     Ok(Doc {
         id: m.id.clone(),
@@ -204,7 +275,7 @@ impl Repo {
         r: &T,
         uniq: &Uniqueness,
     ) -> Result<(), StorageError> {
-        let doc = to_doc(r).map_err(|_| StorageError::Backend("serialize".into()))?;
+        let doc = to_doc(r)?;
         self.storage
             .insert(T::COLLECTION, project, &doc, uniq)
             .await
@@ -232,7 +303,7 @@ impl Repo {
                 m.last_modified_by = Some(by.clone());
             }
         }
-        let doc = to_doc(&updated).map_err(|_| StorageError::Backend("serialize".into()))?;
+        let doc = to_doc(&updated)?;
         self.storage
             .update(T::COLLECTION, project, expected, &doc, uniq)
             .await?;

@@ -107,8 +107,8 @@ pub struct Page {
     pub total: Option<u64>,
 }
 
-/// Storage failures. Only the first four mean something to the domain; `Backend` becomes a
-/// 500 `General` error and its text is logged, never sent.
+/// Storage failures. `Backend` becomes a 500 `General` error and its text is logged, never
+/// sent; the others mean something to the domain.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum StorageError {
     #[error("document not found")]
@@ -127,6 +127,10 @@ pub enum StorageError {
     /// Too many expensive reads are running and waiting; retry later.
     #[error("too many expensive reads in progress")]
     Overloaded,
+    /// The document was refused before it reached the backend (a size limit of
+    /// [`crate::resource`]); carries the API error to answer with.
+    #[error("refused: {0}")]
+    Refused(crate::error::ApiError),
 }
 
 /// The port every storage backend implements.

@@ -6,8 +6,10 @@
 //! - [`tokens`]: 1,000 concurrent failing token requests (wrong secret / unknown client id).
 //! - [`slow`]: connections that send their headers slowly, or send one request and then idle.
 //! - [`queries`]: expensive queries — introspection, fragment bombs, large predicates.
+//! - [`sizes`]: big resources, then parallel store-scoped queries over them.
 
 pub mod queries;
+pub mod sizes;
 pub mod slow;
 pub mod tokens;
 

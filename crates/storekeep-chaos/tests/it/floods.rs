@@ -1,12 +1,14 @@
 //! Short CI forms of `storekeep-chaos token-flood` (issue 14, item 1), `slow-flood` (issue 21,
 //! F4), `introspection-flood` (issue 14, item 2), `fragment-flood` (issue 21, item 8) and
-//! `predicate-flood` (issue 21, F2) against the real binary on SQLite: memory, descriptors and
+//! `predicate-flood` (issue 21, F2) and `size-flood` (issue 21, F6) against the real binary on SQLite: memory, descriptors and
 //! status codes only, no timing.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use storekeep_chaos::crash::BackendChoice;
 use storekeep_chaos::flood::queries::{self, QueryFloodOptions, QueryFloodReport, QueryKind};
+use storekeep_chaos::flood::sizes::{self, SizeFloodOptions};
 use storekeep_chaos::flood::slow::{self, SlowFloodOptions};
 use storekeep_chaos::flood::tokens::{self, TokenFloodOptions};
 use storekeep_chaos::flood::FD_RESERVE;
@@ -159,4 +161,37 @@ async fn predicate_flood_is_refused_or_bounded() {
         .map(|o| count(&r, "REST 50 terms", o))
         .sum();
     assert_eq!(rest_50, 4);
+}
+
+/// Issue 21 F6, short form of `size-flood`: 20 sign-ups with a 1,000,000-character
+/// `firstName` are all refused (400), their replacements near the size limit (8 name fields
+/// and 22 street names of 4,096 characters, about 124 KB) are stored, and 8 clients × 2
+/// store-scoped queries over them all answer 200 with the server under 256 MiB and `/health`
+/// and a read answering throughout. Statuses and memory only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn big_resources_are_refused_and_queries_stay_bounded() {
+    let t = Target::open(&spawn(&[]), "size-flood-ci").await.unwrap();
+    let o = SizeFloodOptions {
+        customers: 20,
+        field_chars: 1_000_000,
+        fill_chars: 4096,
+        fill_addresses: 22,
+        queries: 8,
+        rounds: 2,
+        max_rss_mib: 256,
+        settle: Duration::from_secs(1),
+    };
+    let r = sizes::run(&t, &o).await;
+    t.close(false).await.unwrap();
+    let r = r.unwrap();
+    println!("{}", r.render());
+    assert!(r.passed(), "{}", r.render());
+    assert_eq!(r.oversized, BTreeMap::from([(400, 20)]), "{}", r.render());
+    assert_eq!(r.filled, BTreeMap::from([(201, 20)]), "{}", r.render());
+    assert_eq!(r.queries, BTreeMap::from([(200, 16)]), "{}", r.render());
+    assert!(
+        r.largest_answer > 20 * 100_000,
+        "the page holds the big customers"
+    );
+    assert!(r.peak_rss_kib > 0, "the server's memory was sampled");
 }

@@ -36,6 +36,7 @@ mod password_hash;
 mod postgres_pass;
 mod reliability_uniqueness;
 mod reliability_versions;
+mod resource_limits;
 mod secrets_at_rest;
 mod sessions;
 mod stores;
