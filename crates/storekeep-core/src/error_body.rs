@@ -87,6 +87,8 @@ pub enum ErrorDetail {
     General,
     ServiceUnavailable,
     OverCapacity,
+    ResourceSizeLimitExceeded,
+    QueryTimedOut,
 }
 
 /// An entry of `errors[]`: the code, its fields and the message.
@@ -213,6 +215,8 @@ impl ApiError {
             E::General(_) => D::General,
             E::ServiceUnavailable(_) => D::ServiceUnavailable,
             E::OverCapacity { .. } => D::OverCapacity,
+            E::ResourceSizeLimitExceeded(_) => D::ResourceSizeLimitExceeded,
+            E::QueryTimedOut(_) => D::QueryTimedOut,
         }
     }
 
@@ -349,6 +353,8 @@ pub fn examples() -> Vec<ApiError> {
             message: "Too many password computations are waiting.".into(),
             retry_after_secs: 1,
         },
+        ApiError::ResourceSizeLimitExceeded("The resource is larger than 131072 bytes.".into()),
+        ApiError::QueryTimedOut("The query timed out.".into()),
     ]
 }
 

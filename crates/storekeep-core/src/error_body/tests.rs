@@ -40,6 +40,8 @@ fn position(e: &ApiError) -> usize {
         E::General(_) => 30,
         E::ServiceUnavailable(_) => 31,
         E::OverCapacity { .. } => 32,
+        E::ResourceSizeLimitExceeded(_) => 33,
+        E::QueryTimedOut(_) => 34,
     }
 }
 
@@ -49,7 +51,7 @@ fn every_variant_has_one_example() {
     for (i, e) in all.iter().enumerate() {
         assert_eq!(position(e), i, "example {i} is {}", e.code());
     }
-    assert_eq!(all.len(), 33);
+    assert_eq!(all.len(), 35);
 }
 
 #[test]
