@@ -95,8 +95,7 @@ fn longer_than(body: &serde_json::Value, max: usize) -> bool {
 
 /// The answer to a request refused by a limit: 400 `QueryComplexityLimitExceeded`.
 pub fn limit_error(message: &str) -> (u16, serde_json::Value) {
-    let body =
-        json!({"errors": [{"message": message, "extensions": {"code": COMPLEXITY_LIMIT_CODE}}]});
+    let body = serde_json::json!({"errors": [{"message": message, "extensions": {"code": COMPLEXITY_LIMIT_CODE}}]});
     (400, body)
 }
 
