@@ -52,6 +52,14 @@ fn round_trips<T: Serialize + DeserializeOwned + PartialEq + Debug>(what: &str, 
     assert_eq!(&back, r, "{what} changes when stored and loaded");
 }
 
+/// A customer's body must read back as the customer without its password hash, which is
+/// stored beside the body (its own column), never in it.
+fn customer_round_trips(c: &Customer) {
+    let mut body = c.clone();
+    body.password = None;
+    round_trips("Customer", &body);
+}
+
 /// The fixed store every store update runs on: languages, countries and a storefront.
 pub fn fixed_store() -> Store {
     serde_json::from_value(json!({
@@ -131,7 +139,7 @@ pub fn customer_draft(data: &[u8]) -> Option<bool> {
         return Some(false);
     }
     let built = customers::build_customer(d, meta("c"), vec![store_ref("berlin")]);
-    Some(built.map(|c| round_trips("Customer", &c)).is_ok())
+    Some(built.map(|c| customer_round_trips(&c)).is_ok())
 }
 
 /// A cart draft, as [`customer_draft`].
@@ -189,7 +197,7 @@ pub fn customer_update(data: &[u8]) -> Option<bool> {
         .iter()
         .all(|a| customers::apply(&mut c, a, &ctx).is_ok());
     if ok {
-        round_trips("Customer", &c);
+        customer_round_trips(&c);
     }
     Some(ok)
 }
@@ -257,7 +265,7 @@ mod tests {
     #[test]
     fn the_fixed_resources_round_trip() {
         super::round_trips("Store", &super::fixed_store());
-        super::round_trips("Customer", &super::fixed_customer());
+        super::customer_round_trips(&super::fixed_customer());
         super::round_trips("Cart", &super::fixed_cart());
     }
 
